@@ -1,0 +1,31 @@
+//! `cargo run -p gather-tokio`: the command line around the pattern in `lib.rs`.
+
+use gather_tokio::{gather, gather_return_exceptions, sequential};
+use shared::{Run, Runtime, scenarios::Gather};
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// `main` on it, and shuts it down when `main` returns.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Read the times on tokio's clock, the one its timer uses.
+    let (run, scenario) =
+        Run::from_args::<Gather>(Runtime::Tokio, || tokio::time::Instant::now().into_std());
+    let jobs = run.jobs();
+    tracing::info!("gathering {} jobs ({scenario:?})", jobs.len());
+
+    match scenario {
+        Gather::Default => {
+            let result = gather(jobs).await;
+            run.finish(|report| report.gathered(result))?;
+        }
+        Gather::ReturnExceptions => {
+            let results = gather_return_exceptions(jobs).await;
+            run.finish(|report| report.received_in_order(results))?;
+        }
+        Gather::Sequential => {
+            let result = sequential(jobs).await;
+            run.finish(|report| report.gathered(result))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! The simulated job: the `fetch`/`work` coroutine of the Python tutorials.
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::log::{EventKind, EventLog};
+
+/// How a job ends when nothing cancels it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Returns `Ok("job i result")`.
+    Succeed,
+    /// Returns `Err(JobError::Failed(i))` (`--fail i`).
+    Fail,
+    /// Panics with `job i panicked` (`--panic i`): a bug in the job.
+    Panic,
+}
+
+/// Why a job gave no result. The messages are the contract's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JobError {
+    /// The job returned an error (`--fail`).
+    #[error("job {0} failed")]
+    Failed(usize),
+    /// The job panicked (`--panic`); the example caught the panic where it awaited the job.
+    #[error("job {0} panicked")]
+    Panicked(usize),
+}
+
+impl JobError {
+    /// The job this error came from.
+    pub fn job(&self) -> usize {
+        match *self {
+            JobError::Failed(job) | JobError::Panicked(job) => job,
+        }
+    }
+}
+
+/// One simulated job: it sleeps for its delay on the runtime's own timer, then returns a
+/// result, an error, or panics, and records every step in the [`EventLog`].
+///
+/// The job never picks a runtime: [`Job::run`] takes the runtime's sleep function, so the
+/// same job runs on tokio (`tokio::time::sleep`), async-std (`async_std::task::sleep`) and
+/// smol (`smol::Timer::after`).
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use shared::{Ending, EventKind, EventLog, Job};
+///
+/// let log = EventLog::new(Instant::now);
+/// let job = Job::new(0, Duration::from_millis(10), Ending::Succeed, log.clone());
+/// // Any runtime's sleep will do; this one blocks the thread, which is fine for a doctest.
+/// let sleep = |d| async move { std::thread::sleep(d) };
+/// let result = futures::executor::block_on(job.run(sleep));
+/// assert_eq!(result, Ok("job 0 result".to_owned()));
+/// assert_eq!(log.events_of(0), [EventKind::Started, EventKind::Finished]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Job {
+    id: usize,
+    delay: Duration,
+    ending: Ending,
+    log: EventLog,
+}
+
+impl Job {
+    /// A job numbered `id` that takes `delay`, then ends as `ending` says.
+    pub fn new(id: usize, delay: Duration, ending: Ending, log: EventLog) -> Self {
+        Job {
+            id,
+            delay,
+            ending,
+            log,
+        }
+    }
+
+    /// The job's number: its index in the delays.
+    pub fn id(&self) -> usize {
+        self.id
+    }
+
+    /// How the job ends when nothing cancels it.
+    pub fn ending(&self) -> Ending {
+        self.ending
+    }
+
+    /// The log the job records its events in: a job written in an example (one with a
+    /// cleanup step, say) records its own steps there.
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// How long the job sleeps.
+    pub fn delay(&self) -> Duration {
+        self.delay
+    }
+
+    /// Runs the job: records `started`, sleeps `delay` with `sleep`, then records
+    /// `finished` and returns `job i result`, or records `failed` and returns
+    /// [`JobError::Failed`], or panics.
+    ///
+    /// If the returned future is dropped after it started and before it ended (that is how
+    /// Rust cancels async work), a drop guard records `cancelled`, or `panicked` when the
+    /// drop happens while the job's own panic unwinds. A future that is never polled
+    /// records nothing: the job never started.
+    ///
+    /// # Panics
+    ///
+    /// When the job was made with [`Ending::Panic`]: that is the point of `--panic`.
+    pub async fn run<S, F>(self, sleep: S) -> Result<String, JobError>
+    where
+        S: FnOnce(Duration) -> F,
+        F: Future,
+    {
+        let mut guard = EndGuard {
+            id: self.id,
+            log: &self.log,
+            ended: false,
+        };
+        self.log.record(self.id, EventKind::Started);
+        sleep(self.delay).await;
+        match self.ending {
+            Ending::Succeed => {
+                guard.end(EventKind::Finished);
+                Ok(format!("job {} result", self.id))
+            }
+            Ending::Fail => {
+                guard.end(EventKind::Failed);
+                Err(JobError::Failed(self.id))
+            }
+            // The guard records `panicked` as the panic unwinds through it.
+            Ending::Panic => panic!("job {} panicked", self.id),
+        }
+    }
+}
+
+/// Records how a job ended if it did not end by returning: the one mechanism that makes
+/// every runtime's cancellation visible, since cancelling a future means dropping it.
+struct EndGuard<'a> {
+    id: usize,
+    log: &'a EventLog,
+    ended: bool,
+}
+
+impl EndGuard<'_> {
+    fn end(&mut self, event: EventKind) {
+        self.ended = true;
+        self.log.record(self.id, event);
+    }
+}
+
+impl Drop for EndGuard<'_> {
+    fn drop(&mut self) {
+        if !self.ended {
+            let event = if std::thread::panicking() {
+                EventKind::Panicked
+            } else {
+                EventKind::Cancelled
+            };
+            self.log.record(self.id, event);
+        }
+    }
+}

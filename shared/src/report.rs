@@ -1,0 +1,183 @@
+//! The report: the contract's `--json` object, and the human summary.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::job::JobError;
+use crate::log::{Event, EventKind};
+
+/// How the scenario ended, as the caller saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The pattern returned normally (for `wait`, even with failed jobs in `done`).
+    Ok,
+    /// A job's error reached the caller as an error.
+    Error,
+    /// A deadline passed first.
+    Timeout,
+    /// The caller observed that the work was cancelled.
+    Cancelled,
+}
+
+/// What the caller received from one job: its result or its error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    /// The job.
+    pub job: usize,
+    /// `{"ok": "job 0 result"}` or `{"err": "job 1 failed"}`.
+    #[serde(flatten)]
+    pub value: Value,
+}
+
+/// A received result or error, serialized as `"ok"` or `"err"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Value {
+    /// The job's result.
+    Ok(String),
+    /// The job's error message.
+    Err(String),
+}
+
+/// The report of one run, field for field the contract's `--json` object.
+///
+/// An example fills in what its caller received ([`Report::received`],
+/// [`Report::raised`], …); the events and the elapsed time come from the [`crate::Run`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The pattern, e.g. `gather`.
+    pub pattern: String,
+    /// `tokio`, `async-std`, `smol` (or `asyncio` for the Python reference).
+    pub runtime: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// Milliseconds from the start of the pattern until it returned.
+    pub elapsed_ms: f64,
+    /// How the scenario ended.
+    pub outcome: Outcome,
+    /// The error the caller received, if any.
+    pub error: Option<String>,
+    /// The jobs whose error the caller received as an error (not as a value).
+    pub failed_jobs: Vec<usize>,
+    /// What the caller received, in the order it received it.
+    pub results: Vec<Received>,
+    /// The jobs that were still pending when the pattern returned.
+    pub pending: Vec<usize>,
+    /// Every job event, in time order.
+    pub events: Vec<Event>,
+}
+
+impl Report {
+    /// Records a result or error that the caller received as a value.
+    pub fn received(&mut self, job: usize, result: &Result<String, JobError>) {
+        let value = match result {
+            Ok(value) => Value::Ok(value.clone()),
+            Err(err) => Value::Err(err.to_string()),
+        };
+        self.results.push(Received { job, value });
+    }
+
+    /// Records an error that reached the caller as an error: outcome `error`.
+    pub fn raised(&mut self, err: &JobError) {
+        self.outcome = Outcome::Error;
+        self.error = Some(err.to_string());
+        self.failed_jobs.push(err.job());
+    }
+
+    /// Records that a deadline passed first: outcome `timeout` (`error` stays `null`).
+    pub fn timed_out(&mut self) {
+        self.outcome = Outcome::Timeout;
+    }
+
+    /// Records that the caller observed the work's cancellation: outcome `cancelled`.
+    pub fn cancelled(&mut self) {
+        self.outcome = Outcome::Cancelled;
+    }
+
+    /// Records what a gather-like call returned: on success, every value in input order
+    /// (job i is the i-th value); on failure, the error that ended it.
+    pub fn gathered(&mut self, result: Result<Vec<String>, JobError>) {
+        match result {
+            Ok(values) => {
+                for (job, value) in values.into_iter().enumerate() {
+                    self.received(job, &Ok(value));
+                }
+            }
+            Err(err) => self.raised(&err),
+        }
+    }
+
+    /// Records results and errors received as values, in input order (job i is the i-th),
+    /// as `gather(..., return_exceptions=True)` returns them.
+    pub fn received_in_order(&mut self, results: Vec<Result<String, JobError>>) {
+        for (job, result) in results.into_iter().enumerate() {
+            self.received(job, &result);
+        }
+    }
+
+    /// A job's final state: its last terminal event, or `None` if it never started or is
+    /// still running.
+    pub fn final_state(&self, job: usize) -> Option<EventKind> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.job == job && e.event.is_terminal())
+            .map(|e| e.event)
+    }
+
+    /// The jobs that started and never ended: in every scenario but `forgotten`, a bug.
+    pub fn still_running(&self) -> Vec<usize> {
+        crate::log::running(&self.events)
+    }
+
+    /// The report as the contract's JSON object.
+    pub fn to_json(&self) -> String {
+        // A struct of strings, numbers and lists always serializes.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The human summary printed after the run's own lines.
+    pub fn to_human(&self, jobs: usize) -> String {
+        let mut out = String::new();
+        let name = |job: usize| format!("Task {} (job {job})", crate::job_name(job));
+        let _ = writeln!(out, "\nReceived, in the order the caller got them:");
+        if self.results.is_empty() {
+            let _ = writeln!(out, "  (nothing)");
+        }
+        for received in &self.results {
+            let _ = match &received.value {
+                Value::Ok(value) => writeln!(out, "  {}: {value:?}", name(received.job)),
+                Value::Err(err) => writeln!(out, "  {}: error: {err}", name(received.job)),
+            };
+        }
+        if !self.pending.is_empty() {
+            let pending: Vec<String> = self.pending.iter().map(|&job| name(job)).collect();
+            let _ = writeln!(out, "Pending: {}", pending.join(", "));
+        }
+        let states: Vec<String> = (0..jobs)
+            .map(|job| {
+                let state = self
+                    .final_state(job)
+                    .map_or("never started", EventKind::as_str);
+                format!("{} {state}", crate::job_name(job))
+            })
+            .collect();
+        let _ = writeln!(out, "Final states: {}", states.join(", "));
+        let outcome = match (&self.outcome, &self.error) {
+            (Outcome::Ok, _) => "ok".to_owned(),
+            (Outcome::Error, Some(err)) => format!("error: {err}"),
+            (Outcome::Error, None) => "error".to_owned(),
+            (Outcome::Timeout, _) => "timeout".to_owned(),
+            (Outcome::Cancelled, _) => "cancelled".to_owned(),
+        };
+        let _ = writeln!(out, "Outcome: {outcome}");
+        let running = self.still_running();
+        if !running.is_empty() {
+            let _ = writeln!(out, "Warning: still running when reported: {running:?}");
+        }
+        let _ = write!(out, "Time: {:.2}s", self.elapsed_ms / 1000.0);
+        out
+    }
+}

@@ -1,0 +1,168 @@
+//! Every pattern's scenarios and their defaults: the contract's table, in one place, so
+//! that the three runtime versions of a pattern cannot disagree about them.
+//!
+//! Each enum's variants are the `--scenario` names (in kebab-case); the first is the
+//! default. Durations not named here default as the contract says: `--cancel-after` 1 s,
+//! `--cleanup` 0.1 s, `--main-delay` 0.5 s, `--seed` 42.
+
+use crate::cli::{Defaults, Scenario};
+
+/// The tutorial's three jobs: A takes 2 s, B 1 s and C 3 s.
+const TUTORIAL: &[f64] = &[2.0, 1.0, 3.0];
+
+/// `manual-await`: `asyncio.create_task` and awaiting each task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ManualAwait {
+    /// Spawn every job, then await each handle in spawn order.
+    Default,
+    /// Spawn on an explicit runtime handle or executor (`loop.create_task`).
+    Handle,
+    /// Main does its own work (`--main-delay`) while the tasks run, then awaits them.
+    Background,
+    /// A task spawned and never awaited: what happens to it when main returns.
+    Forgotten,
+}
+
+impl Scenario for ManualAwait {
+    const PATTERN: &'static str = "manual-await";
+    const PYTHON: &'static str = "asyncio.create_task(...) then await each task";
+
+    fn defaults(self) -> Defaults {
+        Defaults::repeat(20, 1.0)
+    }
+}
+
+/// `task-group`: `async with asyncio.TaskGroup() as tg`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TaskGroup {
+    /// Every job in one scope that cannot be left while any of them runs.
+    Default,
+}
+
+impl Scenario for TaskGroup {
+    const PATTERN: &'static str = "task-group";
+    const PYTHON: &'static str = "async with asyncio.TaskGroup() as tg";
+
+    fn defaults(self) -> Defaults {
+        Defaults::repeat(20, 1.0)
+    }
+}
+
+/// `gather`: `asyncio.gather(*coros)`, with and without `return_exceptions=True`, and the
+/// same jobs awaited one after another for comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Gather {
+    /// Results in input order; the first error ends the gather.
+    Default,
+    /// Every job runs to its end; errors come back as values.
+    ReturnExceptions,
+    /// The jobs awaited one after another: the sum of the delays, not the longest.
+    Sequential,
+}
+
+impl Scenario for Gather {
+    const PATTERN: &'static str = "gather";
+    const PYTHON: &'static str = "asyncio.gather(*coros, return_exceptions=...)";
+
+    fn defaults(self) -> Defaults {
+        Defaults::delays(TUTORIAL)
+    }
+}
+
+/// `wait`: `done, pending = await asyncio.wait(tasks, return_when=..., timeout=...)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Wait {
+    /// `return_when=ALL_COMPLETED`.
+    All,
+    /// `return_when=FIRST_COMPLETED`.
+    FirstCompleted,
+    /// `return_when=FIRST_EXCEPTION`.
+    FirstException,
+    /// `timeout=--timeout`.
+    Timeout,
+}
+
+impl Scenario for Wait {
+    const PATTERN: &'static str = "wait";
+    const PYTHON: &'static str = "asyncio.wait(tasks, return_when=..., timeout=...)";
+
+    fn defaults(self) -> Defaults {
+        Defaults::delays(TUTORIAL).timeout(1.5)
+    }
+}
+
+/// `as-completed`: `for coro in asyncio.as_completed(tasks)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AsCompleted {
+    /// Results in completion order, with a `[k/N]` progress line each.
+    Default,
+}
+
+impl Scenario for AsCompleted {
+    const PATTERN: &'static str = "as-completed";
+    const PYTHON: &'static str = "for coro in asyncio.as_completed(tasks)";
+
+    fn defaults(self) -> Defaults {
+        Defaults::delays(&[3.0, 1.0, 2.0])
+    }
+}
+
+/// `timeout`: `asyncio.wait_for`, a timeout over a gather, and `async with
+/// asyncio.timeout()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Timeout {
+    /// Job 0 alone under `--timeout`.
+    WaitFor,
+    /// Every job gathered under one deadline.
+    Gather,
+    /// The jobs one after another inside one deadline.
+    Scope,
+}
+
+impl Scenario for Timeout {
+    const PATTERN: &'static str = "timeout";
+    const PYTHON: &'static str = "asyncio.wait_for / asyncio.timeout";
+
+    fn defaults(self) -> Defaults {
+        match self {
+            Timeout::WaitFor => Defaults::delays(&[10.0]).timeout(2.0),
+            Timeout::Gather | Timeout::Scope => Defaults::delays(&[1.0, 2.0, 5.0]).timeout(3.0),
+        }
+    }
+}
+
+/// `cancel-cleanup`: `task.cancel()`, and cleanup in `except CancelledError:` / `finally:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CancelCleanup {
+    /// Cancel the plain job after `--cancel-after`.
+    Cancel,
+    /// Cooperative cancellation: an async cleanup of `--cleanup`, then the finally-step.
+    Cleanup,
+    /// A hard cancel: only the synchronous finally-step runs.
+    Abort,
+}
+
+impl Scenario for CancelCleanup {
+    const PATTERN: &'static str = "cancel-cleanup";
+    const PYTHON: &'static str = "task.cancel(); except asyncio.CancelledError: / finally:";
+
+    fn defaults(self) -> Defaults {
+        Defaults::delays(&[10.0])
+    }
+}
+
+/// `scraper`: the tutorial's exercise: fetch pages under one overall timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scraper {
+    /// Ten pages, results as they arrive, a summary at the end.
+    Default,
+}
+
+impl Scenario for Scraper {
+    const PATTERN: &'static str = "scraper";
+    const PYTHON: &'static str = "asyncio.timeout + as_completed over fetch(url) tasks";
+
+    fn defaults(self) -> Defaults {
+        Defaults::uniform(10, 0.5, 2.5).timeout(3.0)
+    }
+}
