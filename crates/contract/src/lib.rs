@@ -1,0 +1,210 @@
+//! Checks the example binaries against the contract: it runs them with `--json`, reads
+//! their reports, and compares what matters (outcome, results in order, pending jobs, each
+//! job's final state) across the runtimes, with what the contract expects, and with what
+//! CPython's asyncio does with the same jobs (`scripts/python/reference.py`).
+//!
+//! The tests in `tests/` use it; the binaries are built on first use with
+//! `cargo build --bins`, so `cargo test -p contract` works on its own.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use shared::{EventKind, Outcome, Received, Report};
+
+pub mod oracle;
+
+/// The runtimes every pattern is written for, in the order the docs list them.
+pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
+
+/// The workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("../.."))
+}
+
+/// Every example package in the workspace (`crates/<pattern>/<runtime>` with a
+/// `Cargo.toml`), as `(pattern, runtime)`, sorted.
+pub fn examples() -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let crates = workspace_root().join("crates");
+    let Ok(patterns) = std::fs::read_dir(&crates) else {
+        return found;
+    };
+    for pattern in patterns.flatten() {
+        let name = pattern.file_name().to_string_lossy().into_owned();
+        for runtime in RUNTIMES {
+            if pattern.path().join(runtime).join("Cargo.toml").is_file() {
+                found.push((name.clone(), runtime.to_owned()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The path of an example's binary, e.g. `binary("gather", "smol")`, building every
+/// binary of the workspace the first time it is called.
+///
+/// # Panics
+///
+/// If the build fails: the tests cannot run without the binaries.
+pub fn binary(pattern: &str, runtime: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--workspace", "--bins"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "`cargo build --workspace --bins` failed");
+        target_dir()
+    });
+    dir.join(format!(
+        "{pattern}-{runtime}{}",
+        std::env::consts::EXE_SUFFIX
+    ))
+}
+
+/// The folder cargo puts debug binaries in: this test binary lives in its `deps/`.
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    let deps = exe.parent().expect("the test binary is in a folder");
+    deps.parent().unwrap_or(deps).to_path_buf()
+}
+
+/// Runs an example binary with these arguments.
+///
+/// # Panics
+///
+/// If the binary cannot be started.
+pub fn run(pattern: &str, runtime: &str, args: &[&str]) -> Output {
+    let path = binary(pattern, runtime);
+    Command::new(&path)
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {}: {err}", path.display()))
+}
+
+/// Runs an example with `--json` added and parses its report.
+///
+/// # Panics
+///
+/// If it exits with anything but 0 or prints anything but one report.
+pub fn report(pattern: &str, runtime: &str, args: &[&str]) -> Report {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let output = run(pattern, runtime, &args);
+    parse_report(&format!("{pattern}-{runtime} {args:?}"), &output)
+}
+
+/// The command that runs CPython's asyncio reference, if `python3` 3.11 or newer is on the
+/// `PATH`.
+pub fn python() -> Option<PathBuf> {
+    static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let check = "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)";
+            let ok = Command::new("python3")
+                .args(["-c", check])
+                .status()
+                .is_ok_and(|status| status.success());
+            ok.then(|| PathBuf::from("python3"))
+        })
+        .clone()
+}
+
+/// Runs the CPython reference on the same arguments, if Python 3.11+ is there.
+///
+/// # Panics
+///
+/// If the reference fails or prints no report.
+pub fn python_report(pattern: &str, args: &[&str]) -> Option<Report> {
+    let python = python()?;
+    let script = workspace_root().join("scripts/python/reference.py");
+    let output = Command::new(python)
+        .arg(script)
+        .arg(pattern)
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("python3 runs");
+    Some(parse_report(
+        &format!("asyncio {pattern} {args:?}"),
+        &output,
+    ))
+}
+
+fn parse_report(what: &str, output: &Output) -> Report {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{what} exited with {:?}: {stderr}",
+        output.status.code()
+    );
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|err| panic!("{what} printed no report ({err}):\n{stdout}\n{stderr}"))
+}
+
+/// What a report says about the semantics, without the timings and thread names that
+/// legitimately differ between runtimes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// How the scenario ended.
+    pub outcome: Outcome,
+    /// The error the caller received.
+    pub error: Option<String>,
+    /// The jobs whose error reached the caller as an error.
+    pub failed_jobs: Vec<usize>,
+    /// What the caller received, in order.
+    pub results: Vec<Received>,
+    /// The pending jobs.
+    pub pending: Vec<usize>,
+    /// Each job's final state: `None` if it never started (or never ended).
+    pub final_states: Vec<Option<EventKind>>,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a report about `jobs` jobs.
+    pub fn of(report: &Report, jobs: usize) -> Self {
+        Fingerprint {
+            outcome: report.outcome,
+            error: report.error.clone(),
+            failed_jobs: report.failed_jobs.clone(),
+            results: report.results.clone(),
+            pending: report.pending.clone(),
+            final_states: (0..jobs).map(|job| report.final_state(job)).collect(),
+        }
+    }
+}
+
+/// What is wrong with a report whatever its pattern: events out of time order, a job
+/// with events but no `started` first, a job still running, an empty thread name.
+pub fn problems(report: &Report) -> Vec<String> {
+    let mut problems = Vec::new();
+    if report.events.windows(2).any(|w| w[0].t_ms > w[1].t_ms) {
+        problems.push("events are not in time order".to_owned());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for event in &report.events {
+        if seen.insert(event.job) && event.event != EventKind::Started {
+            problems.push(format!("job {}'s first event is not `started`", event.job));
+        }
+        if event.thread.is_empty() {
+            problems.push(format!("job {} has an event with no thread", event.job));
+        }
+    }
+    let running = report.still_running();
+    if !running.is_empty() {
+        problems.push(format!("jobs {running:?} were still running when reported"));
+    }
+    if report.elapsed_ms < 0.0 {
+        problems.push("negative elapsed_ms".to_owned());
+    }
+    problems
+}

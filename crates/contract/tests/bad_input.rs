@@ -1,0 +1,68 @@
+//! Every example binary refuses every bad input of the contract the same way: exit code 2,
+//! one line on stderr naming the flag and the value, nothing on stdout, and no panic.
+
+use contract::{examples, run};
+
+/// The bad inputs: the flag the message must name, and the arguments.
+const BAD: &[(&str, &[&str])] = &[
+    ("--delays", &["--delays", "-1"]),
+    ("--delays", &["--delays", "nan"]),
+    ("--delays", &["--delays", "inf"]),
+    ("--delays", &["--delays", "86401"]),
+    ("--delays", &["--delays", "1e300"]),
+    ("--delays", &["--delays", ""]),
+    ("--delays", &["--delays", "1,,2"]),
+    ("--delays", &["--delays", "one,two"]),
+    ("--fail", &["--delays", "1,2", "--fail", "2"]),
+    ("--fail", &["--fail", "x"]),
+    ("--panic", &["--delays", "1,2", "--panic", "7"]),
+    ("--scenario", &["--scenario", "no-such-scenario"]),
+    ("--tasks", &["--tasks", "3"]),
+    ("--tasks", &["--tasks", "0", "--delay", "1"]),
+    ("--delay", &["--tasks", "3", "--delay", "-2"]),
+    ("--timeout", &["--timeout", "-1"]),
+    ("--timeout", &["--timeout", "NaN"]),
+    ("--cancel-after", &["--cancel-after", "inf"]),
+    ("--cleanup", &["--cleanup", "-0.5"]),
+    ("--main-delay", &["--main-delay", "100000"]),
+    ("--seed", &["--seed", "-3"]),
+];
+
+#[test]
+fn every_bad_input_is_a_one_line_usage_error_on_every_example() {
+    let examples = examples();
+    assert!(!examples.is_empty(), "no example packages found");
+    std::thread::scope(|scope| {
+        for (pattern, runtime) in &examples {
+            scope.spawn(move || {
+                for (flag, args) in BAD {
+                    let output = run(pattern, runtime, args);
+                    let who = format!("{pattern}-{runtime} {args:?}");
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
+                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+                    assert!(
+                        stderr.contains(flag),
+                        "{who} does not name {flag}: {stderr}"
+                    );
+                    let value = args.last().copied().unwrap_or_default();
+                    assert!(
+                        stderr.contains(value),
+                        "{who} does not name {value}: {stderr}"
+                    );
+                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn help_exits_with_zero_on_every_example() {
+    for (pattern, runtime) in examples() {
+        let output = run(&pattern, &runtime, &["--help"]);
+        assert_eq!(output.status.code(), Some(0), "{pattern}-{runtime} --help");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("--scenario"));
+    }
+}
