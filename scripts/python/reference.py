@@ -6,10 +6,12 @@ same `--json` report (runtime "asyncio"), so that the examples can be compared w
 itself:
 
     python3 scripts/python/reference.py gather --delays 0.2,0.1,0.3 --fail 1 --json
+    python3 scripts/python/reference.py wait --scenario first-completed
 
-Needs Python 3.11 or newer (asyncio.TaskGroup and asyncio.timeout). Patterns covered so far:
-gather. The command line follows the examples' for the flags these patterns use; unlike the
-examples, it trusts its input (it is a test oracle, not a teaching example).
+Needs Python 3.11 or newer (asyncio.TaskGroup and asyncio.timeout). The command line follows
+the examples' (see docs/contract.md); unlike the examples it trusts its input: it is a test
+oracle, not a teaching example. A Rust panic (`--panic`) is played by an exception whose
+message says `job i panicked`.
 """
 
 import argparse
@@ -46,129 +48,314 @@ class Log:
     def elapsed_ms(self):
         return round((time.monotonic() - self.start) * 1000, 3)
 
+    def ended(self, job):
+        return any(e["job"] == job and e["event"] in TERMINAL for e in self.events)
 
-async def job(log, i, delay, ending):
-    """The tutorials' fetch(): start, sleep, then return, fail or 'panic'."""
-    log.record(i, "started")
+
+TERMINAL = {"finished", "failed", "panicked", "cancelled"}
+
+
+class Run:
+    """One scenario's jobs, log and report."""
+
+    def __init__(self, args):
+        self.args = args
+        self.log = Log()
+        self.report = {
+            "pattern": args.pattern,
+            "runtime": "asyncio",
+            "scenario": args.scenario,
+            "elapsed_ms": 0.0,
+            "outcome": "ok",
+            "error": None,
+            "failed_jobs": [],
+            "results": [],
+            "pending": [],
+            "events": [],
+        }
+
+    def ending(self, i):
+        if i in self.args.panic:
+            return "panicked"
+        if i in self.args.fail:
+            return "failed"
+        return "finished"
+
+    async def job(self, i):
+        """The tutorials' fetch(): start, sleep, then return, fail or 'panic'."""
+        self.log.record(i, "started")
+        try:
+            await asyncio.sleep(self.args.delays[i])
+        except asyncio.CancelledError:
+            self.log.record(i, "cancelled")
+            raise
+        return self.end(i)
+
+    def end(self, i):
+        ending = self.ending(i)
+        self.log.record(i, ending)
+        if ending != "finished":
+            raise JobError(i, ending)
+        return f"job {i} result"
+
+    def jobs(self):
+        return [self.job(i) for i in range(len(self.args.delays))]
+
+    def received(self, job, value=None, error=None):
+        if error is None:
+            self.report["results"].append({"job": job, "ok": value})
+        else:
+            self.report["results"].append({"job": job, "err": str(error)})
+
+    def received_task(self, i, task):
+        error = task.exception()
+        self.received(i, task.result() if error is None else None, error)
+
+    def raised(self, errors):
+        self.report["outcome"] = "error"
+        self.report["error"] = "; ".join(str(e) for e in errors)
+        self.report["failed_jobs"] = sorted(e.job for e in errors)
+
+    def completion_order(self, indices):
+        """Job indices sorted by when they ended, as the log saw it."""
+        ends = {}
+        for n, e in enumerate(self.log.events):
+            if e["event"] in TERMINAL:
+                ends.setdefault(e["job"], n)
+        return sorted(indices, key=lambda i: ends.get(i, len(self.log.events)))
+
+
+async def manual_await(run):
+    n = len(run.args.delays)
+    if run.args.scenario == "handle":
+        loop = asyncio.get_running_loop()
+        tasks = [loop.create_task(run.job(i)) for i in range(n)]
+    else:
+        tasks = [asyncio.create_task(run.job(i)) for i in range(n)]
+    if run.args.scenario == "background":
+        await asyncio.sleep(run.args.main_delay)  # main's own work
+    if run.args.scenario == "forgotten":
+        await asyncio.sleep(0)  # the tasks start; nobody awaits them
+        return
     try:
-        await asyncio.sleep(delay)
+        for i, task in enumerate(tasks):
+            run.received(i, await task)
+    except JobError as err:
+        run.raised([err])
+
+
+async def task_group(run):
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(run.job(i)) for i in range(len(run.args.delays))]
+        for i, task in enumerate(tasks):
+            run.received(i, task.result())
+    except* JobError as group:
+        run.raised(group.exceptions)
+
+
+async def gather(run):
+    scenario = run.args.scenario
+    if scenario == "default":
+        try:
+            for i, value in enumerate(await asyncio.gather(*run.jobs())):
+                run.received(i, value)
+        except JobError as err:
+            run.raised([err])
+    elif scenario == "return-exceptions":
+        results = await asyncio.gather(*run.jobs(), return_exceptions=True)
+        for i, value in enumerate(results):
+            if isinstance(value, Exception):
+                run.received(i, error=value)
+            else:
+                run.received(i, value)
+    elif scenario == "sequential":
+        coros = run.jobs()
+        try:
+            # Like `results = [await c for c in coros]`: nothing is received unless all are.
+            values = [await coro for coro in coros]
+            for i, value in enumerate(values):
+                run.received(i, value)
+        except JobError as err:
+            run.raised([err])
+        finally:
+            for coro in coros:
+                coro.close()  # the ones never awaited never start
+
+
+async def wait(run):
+    tasks = [asyncio.create_task(run.job(i)) for i in range(len(run.args.delays))]
+    when = {
+        "all": asyncio.ALL_COMPLETED,
+        "first-completed": asyncio.FIRST_COMPLETED,
+        "first-exception": asyncio.FIRST_EXCEPTION,
+        "timeout": asyncio.ALL_COMPLETED,
+    }[run.args.scenario]
+    timeout = run.args.timeout if run.args.scenario == "timeout" else None
+    done, pending = await asyncio.wait(tasks, return_when=when, timeout=timeout)
+    index = {task: i for i, task in enumerate(tasks)}
+    for i in run.completion_order([index[t] for t in done]):
+        run.received_task(i, tasks[i])
+    run.report["pending"] = sorted(index[t] for t in pending)
+
+
+async def as_completed(run):
+    tasks = [asyncio.create_task(run.job(i)) for i in range(len(run.args.delays))]
+    for coro in asyncio.as_completed(tasks):
+        try:
+            value = await coro
+            run.received(int(value.split()[1]), value)
+        except JobError as err:
+            run.received(err.job, error=err)
+
+
+async def timeout(run):
+    scenario = run.args.scenario
+    try:
+        if scenario == "wait-for":
+            run.received(0, await asyncio.wait_for(run.job(0), run.args.timeout))
+        elif scenario == "gather":
+            values = await asyncio.wait_for(asyncio.gather(*run.jobs()), run.args.timeout)
+            for i, value in enumerate(values):
+                run.received(i, value)
+        elif scenario == "scope":
+            async with asyncio.timeout(run.args.timeout):
+                for i in range(len(run.args.delays)):
+                    run.received(i, await run.job(i))
+    except TimeoutError:
+        run.report["outcome"] = "timeout"
+    except JobError as err:
+        run.raised([err])
+
+
+async def cancel_cleanup(run):
+    scenario = run.args.scenario
+
+    async def with_finally():
+        # The job with a finally-step, and in `cleanup` an async cleanup on cancellation.
+        run.log.record(0, "started")
+        try:
+            try:
+                await asyncio.sleep(run.args.delays[0])
+            except asyncio.CancelledError:
+                if scenario == "cleanup":
+                    run.log.record(0, "cleanup-started")
+                    await asyncio.sleep(run.args.cleanup)
+                    run.log.record(0, "cleanup-finished")
+                raise
+            return run.end(0)
+        finally:
+            run.log.record(0, "finally")
+
+    async def job0():
+        if scenario == "cancel":
+            return await run.job(0)
+        try:
+            return await with_finally()
+        except asyncio.CancelledError:
+            run.log.record(0, "cancelled")
+            raise
+
+    task = asyncio.create_task(job0())
+    await asyncio.sleep(run.args.cancel_after)
+    task.cancel()
+    try:
+        run.received(0, await task)
     except asyncio.CancelledError:
-        log.record(i, "cancelled")
-        raise
-    if ending == "fail":
-        log.record(i, "failed")
-        raise JobError(i, "failed")
-    if ending == "panic":
-        log.record(i, "panicked")
-        raise JobError(i, "panicked")
-    log.record(i, "finished")
-    return f"job {i} result"
+        run.report["outcome"] = "cancelled"
+    except JobError as err:
+        run.raised([err])
 
 
-async def cancel_the_rest():
-    """What asyncio.run does when main returns: cancel every other task, and wait for it."""
+async def scraper(run):
+    tasks = [asyncio.create_task(run.job(i)) for i in range(len(run.args.delays))]
+    try:
+        async with asyncio.timeout(run.args.timeout):
+            for coro in asyncio.as_completed(tasks):
+                try:
+                    value = await coro
+                    run.received(int(value.split()[1]), value)
+                except JobError as err:
+                    run.received(err.job, error=err)
+    except TimeoutError:
+        run.report["outcome"] = "timeout"
+    run.report["pending"] = [i for i, task in enumerate(tasks) if not task.done()]
+
+
+# pattern -> (function, scenarios (the first is the default), default delays, default timeout)
+PATTERNS = {
+    "manual-await": (manual_await, ["default", "handle", "background", "forgotten"], [1.0] * 20, 3.0),
+    "task-group": (task_group, ["default"], [1.0] * 20, 3.0),
+    "gather": (gather, ["default", "return-exceptions", "sequential"], [2.0, 1.0, 3.0], 3.0),
+    "wait": (wait, ["all", "first-completed", "first-exception", "timeout"], [2.0, 1.0, 3.0], 1.5),
+    "as-completed": (as_completed, ["default"], [3.0, 1.0, 2.0], 3.0),
+    "timeout": (timeout, ["wait-for", "gather", "scope"], None, None),
+    "cancel-cleanup": (cancel_cleanup, ["cancel", "cleanup", "abort"], [10.0], 3.0),
+    "scraper": (scraper, ["default"], None, 3.0),
+}
+
+
+def seeded_delays(seed, count=10, low=0.5, high=2.5):
+    """The scraper's default delays: fastrand 2's wyrand, exactly as the Rust examples draw them."""
+    state, out, mask = seed, [], (1 << 64) - 1
+    while len(out) < count:
+        state = (state + 0x2D358DCCAA6C78A5) & mask
+        t = state * (state ^ 0x8BB84B93962EACC9)
+        x = float(((t & mask) ^ (t >> 64)) >> 1) * (1.0 / (1 << 63))
+        if x < 1.0:
+            out.append(low + x * (high - low))
+    return out
+
+
+async def main(args):
+    pattern = PATTERNS[args.pattern][0]
+    run = Run(args)
+    await pattern(run)
+    run.report["elapsed_ms"] = run.log.elapsed_ms()
+    # The program ends here: whatever still runs is cancelled, as asyncio.run would do.
     others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     for task in others:
         task.cancel()
     await asyncio.gather(*others, return_exceptions=True)
-
-
-async def gather(args, log, report):
-    coros = [job(log, i, d, ending(args, i)) for i, d in enumerate(args.delays)]
-    if args.scenario == "default":
-        try:
-            results = await asyncio.gather(*coros)
-            report["results"] = [{"job": i, "ok": r} for i, r in enumerate(results)]
-        except JobError as err:
-            raised(report, err)
-    elif args.scenario == "return-exceptions":
-        results = await asyncio.gather(*coros, return_exceptions=True)
-        report["results"] = [
-            {"job": i, "err": str(r)} if isinstance(r, Exception) else {"job": i, "ok": r}
-            for i, r in enumerate(results)
-        ]
-    elif args.scenario == "sequential":
-        try:
-            results = []
-            for coro in coros:
-                results.append(await coro)
-            report["results"] = [{"job": i, "ok": r} for i, r in enumerate(results)]
-        except JobError as err:
-            raised(report, err)
-        finally:
-            for coro in coros:
-                coro.close()  # the coroutines never awaited: they never start
-    else:
-        sys.exit(f"error: unknown scenario {args.scenario!r}")
-
-
-PATTERNS = {"gather": (gather, "default")}
-
-
-def raised(report, err):
-    report["outcome"] = "error"
-    report["error"] = str(err)
-    report["failed_jobs"] = [err.job]
-
-
-def ending(args, i):
-    if i in args.panic:
-        return "panic"
-    if i in args.fail:
-        return "fail"
-    return "succeed"
-
-
-def indices(text):
-    return [int(x) for x in text.split(",")]
-
-
-def seconds_list(text):
-    return [float(x) for x in text.split(",")]
-
-
-async def main(args):
-    pattern, default_scenario = PATTERNS[args.pattern]
-    args.scenario = args.scenario or default_scenario
-    log = Log()
-    report = {
-        "pattern": args.pattern,
-        "runtime": "asyncio",
-        "scenario": args.scenario,
-        "elapsed_ms": 0.0,
-        "outcome": "ok",
-        "error": None,
-        "failed_jobs": [],
-        "results": [],
-        "pending": [],
-        "events": [],
-    }
-    await pattern(args, log, report)
-    report["elapsed_ms"] = log.elapsed_ms()
-    # The program ends here: whatever still runs is cancelled, as asyncio.run would.
-    await cancel_the_rest()
-    report["events"] = log.events
-    print(json.dumps(report, indent=2))
+    run.report["events"] = run.log.events
+    return run.report
 
 
 def parse():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pattern", choices=sorted(PATTERNS))
     parser.add_argument("--scenario")
-    parser.add_argument("--delays", type=seconds_list)
+    parser.add_argument("--delays", type=lambda s: [float(x) for x in s.split(",")])
     parser.add_argument("--tasks", type=int)
     parser.add_argument("--delay", type=float)
-    parser.add_argument("--fail", type=indices, default=[])
-    parser.add_argument("--panic", type=indices, default=[])
+    parser.add_argument("--fail", type=lambda s: [int(x) for x in s.split(",")], default=[])
+    parser.add_argument("--panic", type=lambda s: [int(x) for x in s.split(",")], default=[])
     parser.add_argument("--timeout", type=float)
+    parser.add_argument("--cancel-after", type=float, default=1.0)
+    parser.add_argument("--cleanup", type=float, default=0.1)
+    parser.add_argument("--main-delay", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    _, scenarios, delays, timeout_default = PATTERNS[args.pattern]
+    args.scenario = args.scenario or scenarios[0]
+    if args.scenario not in scenarios:
+        parser.error(f"{args.pattern} has no scenario {args.scenario!r}")
+    if args.pattern == "timeout":
+        wait_for = args.scenario == "wait-for"
+        delays = [10.0] if wait_for else [1.0, 2.0, 5.0]
+        timeout_default = 2.0 if wait_for else 3.0
+    if args.pattern == "scraper":
+        delays = seeded_delays(args.seed)
     if args.delays is None:
-        args.delays = [args.delay] * args.tasks if args.tasks else [2.0, 1.0, 3.0]
+        args.delays = [args.delay] * args.tasks if args.tasks else delays
+    if args.timeout is None:
+        args.timeout = timeout_default
     return args
 
 
 if __name__ == "__main__":
     if sys.version_info < (3, 11):
         sys.exit("error: the asyncio reference needs Python 3.11 or newer")
-    asyncio.run(main(parse()))
+    report = asyncio.run(main(parse()))
+    print(json.dumps(report, indent=2))

@@ -56,7 +56,8 @@ pub struct Run {
 
 impl Run {
     /// Parses the command line (printing one line and exiting with 2 on bad input), shows
-    /// the human output's live lines unless `--json` is given, and starts the clock.
+    /// the human output's live lines unless `--json` is given, makes the simulated panics
+    /// print one line ([`crate::quiet_job_panics`]), and starts the clock.
     ///
     /// `clock` is the runtime's clock (see [`Clock`]).
     pub fn from_args<S: Scenario>(runtime: Runtime, clock: Clock) -> (Self, S) {
@@ -74,6 +75,7 @@ impl Run {
         let about = format!("{}, on {}", S::PYTHON, runtime.as_str());
         let (scenario, config, extra) = cli::parse::<S, X>(name, about);
         let run = Run::new(S::PATTERN, runtime, &scenario.name(), config, clock);
+        crate::quiet_job_panics();
         if !run.config.json {
             crate::trace::init(run.log.clone());
         }

@@ -18,7 +18,7 @@ impl FormatTime for SinceStart {
     }
 }
 
-/// Installs the subscriber for the human output: `  0.001s tokio-runtime-worker Task A:
+/// Installs the subscriber for the human output: `  0.001s tokio-rt-worker Task A:
 /// starting`. Does nothing if a subscriber is already installed (as in tests).
 pub fn init(log: EventLog) {
     // Colours only on a terminal, so that piped output stays plain text.

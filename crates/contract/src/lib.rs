@@ -17,6 +17,29 @@ pub mod oracle;
 /// The runtimes every pattern is written for, in the order the docs list them.
 pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
 
+/// The scenario names of a pattern, from the shared crate's table (the first is the
+/// default); empty for a pattern the table does not know.
+pub fn scenarios(pattern: &str) -> Vec<String> {
+    use shared::Scenario as _;
+    use shared::scenarios::{
+        AsCompleted, CancelCleanup, Gather, ManualAwait, Scraper, TaskGroup, Timeout, Wait,
+    };
+    fn names<S: shared::Scenario>() -> Vec<String> {
+        S::value_variants().iter().map(|s| s.name()).collect()
+    }
+    match pattern {
+        ManualAwait::PATTERN => names::<ManualAwait>(),
+        TaskGroup::PATTERN => names::<TaskGroup>(),
+        Gather::PATTERN => names::<Gather>(),
+        Wait::PATTERN => names::<Wait>(),
+        AsCompleted::PATTERN => names::<AsCompleted>(),
+        Timeout::PATTERN => names::<Timeout>(),
+        CancelCleanup::PATTERN => names::<CancelCleanup>(),
+        Scraper::PATTERN => names::<Scraper>(),
+        _ => Vec::new(),
+    }
+}
+
 /// The workspace's root folder.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -69,11 +92,16 @@ pub fn binary(pattern: &str, runtime: &str) -> PathBuf {
     ))
 }
 
-/// The folder cargo puts debug binaries in: this test binary lives in its `deps/`.
+/// The folder cargo puts debug binaries in: the running program's own folder, or its
+/// parent when the program is a test binary in `deps/`.
 fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary has a path");
-    let deps = exe.parent().expect("the test binary is in a folder");
-    deps.parent().unwrap_or(deps).to_path_buf()
+    let exe = std::env::current_exe().expect("the running program has a path");
+    let dir = exe.parent().expect("the running program is in a folder");
+    if dir.ends_with("deps") {
+        dir.parent().unwrap_or(dir).to_path_buf()
+    } else {
+        dir.to_path_buf()
+    }
 }
 
 /// Runs an example binary with these arguments.

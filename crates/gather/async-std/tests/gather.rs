@@ -15,6 +15,9 @@ const DELAYS: [f64; 3] = [0.2, 0.1, 0.3];
 
 /// Jobs with the scaled delays, failing and panicking as listed.
 fn jobs(log: &EventLog, fail: &[usize], panic: &[usize]) -> Vec<Job> {
+    // A panic's default report (with a backtrace when `RUST_BACKTRACE` is set) can take
+    // longer than the gap between two delays; the simulated panics print one line instead.
+    shared::quiet_job_panics();
     let config = Config::with_delays(&DELAYS).failing(fail).panicking(panic);
     config.jobs(log)
 }

@@ -22,7 +22,7 @@
 //! - The three jobs start together and B finishes first, yet the results come back in
 //!   input order: A, B, C.
 //! - `Time: 3.00s`, the longest delay, not the sum: `--scenario sequential` takes 6 s.
-//! - The jobs run on one thread, `smol-0`: `smol::spawn` hands them to smol's global
+//! - The jobs run on one thread, `smol-1`: `smol::spawn` hands them to smol's global
 //!   executor, which runs a single thread unless `SMOL_THREADS` asks for more. Sequential
 //!   jobs run on `main`, inside the `block_on` that awaits them.
 //! - With `--fail 1`, B's error reaches the caller after 1 s and A and C end `cancelled`.

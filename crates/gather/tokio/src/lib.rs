@@ -22,7 +22,7 @@
 //! - The three jobs start together and B finishes first, yet the results come back in
 //!   input order: A, B, C.
 //! - `Time: 3.00s`, the longest delay, not the sum: `--scenario sequential` takes 6 s.
-//! - The jobs run on `tokio-runtime-worker` threads: `tokio::spawn` hands them to the
+//! - The jobs run on `tokio-rt-worker` threads: `tokio::spawn` hands them to the
 //!   multi-threaded runtime, as `asyncio.create_task` hands them to the loop. Sequential
 //!   jobs run on `main`, inside the task that awaits them.
 //! - With `--fail 1`, B's error reaches the caller after 1 s and A and C end `cancelled`.

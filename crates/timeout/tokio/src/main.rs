@@ -1,0 +1,54 @@
+//! `cargo run -p timeout-tokio`: the command line around the pattern in `lib.rs`.
+
+use anyhow::Context as _;
+use shared::{Run, Runtime, scenarios::Timeout};
+use timeout_tokio::{gather, scope, wait_for};
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// `main` on it, and shuts it down when `main` returns.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Read the times on tokio's clock, the one its timer uses.
+    let (run, scenario) =
+        Run::from_args::<Timeout>(Runtime::Tokio, || tokio::time::Instant::now().into_std());
+    let limit = run.timeout();
+    let jobs = run.jobs();
+    tracing::info!("{} jobs, deadline {limit:?} ({scenario:?})", jobs.len());
+
+    match scenario {
+        Timeout::WaitFor => {
+            // `wait_for` takes one job: job 0 (any others never start).
+            let job = jobs.into_iter().next().context("no job to run")?;
+            let id = job.id();
+            let result = wait_for(job, limit).await;
+            run.finish(|report| match result {
+                Ok(Ok(value)) => report.received(id, &Ok(value)),
+                Ok(Err(err)) => report.raised(&err),
+                Err(_timed_out) => report.timed_out(),
+            })?;
+        }
+        Timeout::Gather => {
+            let result = gather(jobs, limit).await;
+            run.finish(|report| match result {
+                Ok(values) => report.gathered(values),
+                Err(_timed_out) => report.timed_out(),
+            })?;
+        }
+        Timeout::Scope => {
+            let mut results = Vec::new();
+            let result = scope(jobs, limit, &mut results).await;
+            run.finish(|report| {
+                // The jobs run in input order, so the k-th result is job k's.
+                for (job, value) in results.into_iter().enumerate() {
+                    report.received(job, &Ok(value));
+                }
+                match result {
+                    Ok(Ok(())) => {}
+                    Ok(Err(err)) => report.raised(&err),
+                    Err(_timed_out) => report.timed_out(),
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
