@@ -135,7 +135,10 @@ async def manual_await(run):
     if run.args.scenario == "background":
         await asyncio.sleep(run.args.main_delay)  # main's own work
     if run.args.scenario == "forgotten":
-        await asyncio.sleep(0)  # the tasks start; nobody awaits them
+        # Main does its own work and returns without awaiting the tasks: asyncio.run then
+        # cancels the ones still running.
+        await asyncio.sleep(run.args.main_delay)
+        run.report["pending"] = [i for i, task in enumerate(tasks) if not task.done()]
         return
     try:
         for i, task in enumerate(tasks):

@@ -156,11 +156,14 @@ impl Report {
             let pending: Vec<String> = self.pending.iter().map(|&job| name(job)).collect();
             let _ = writeln!(out, "Pending: {}", pending.join(", "));
         }
+        let running = self.still_running();
         let states: Vec<String> = (0..jobs)
             .map(|job| {
-                let state = self
-                    .final_state(job)
-                    .map_or("never started", EventKind::as_str);
+                let state = match self.final_state(job) {
+                    Some(event) => event.as_str(),
+                    None if running.contains(&job) => "still running",
+                    None => "never started",
+                };
                 format!("{} {state}", crate::job_name(job))
             })
             .collect();
@@ -173,7 +176,6 @@ impl Report {
             (Outcome::Cancelled, _) => "cancelled".to_owned(),
         };
         let _ = writeln!(out, "Outcome: {outcome}");
-        let running = self.still_running();
         if !running.is_empty() {
             let _ = writeln!(out, "Warning: still running when reported: {running:?}");
         }

@@ -59,8 +59,11 @@ pub async fn gather(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
     // would let its task run on; `cancel().await` stops it and returns once it has really
     // stopped (at once for a task that has finished), so no job is left running behind
     // the caller.
+    // A task whose job panicked at the same moment still holds its panic, and `cancel`
+    // raises it again: catch it, since the error we return is the one that came first.
     if results.is_err() {
-        join_all(tasks.into_iter().map(|(_, task)| task.cancel())).await;
+        let cancel = |(_, task): Spawned| AssertUnwindSafe(task.cancel()).catch_unwind();
+        join_all(tasks.into_iter().map(cancel)).await;
     }
     results
 }

@@ -1,0 +1,183 @@
+//! What spawning and awaiting each handle does on tokio: order, final states, time, and
+//! what happens to a handle that is dropped and to a task that is forgotten.
+//!
+//! These tests run on a paused clock (`start_paused = true`): when every task is waiting
+//! on a timer, tokio jumps straight to the next deadline, so the times are exact.
+
+use std::time::Duration;
+
+use manual_await_tokio::{Awaited, await_each, background, forget, spawn_and_await, spawn_on};
+use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
+use shared::{Config, EventLog, Job, JobError};
+
+/// A log on tokio's (paused) clock.
+fn log() -> EventLog {
+    EventLog::new(|| tokio::time::Instant::now().into_std())
+}
+
+/// Jobs with these delays in seconds, failing and panicking as listed.
+fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+    Config::with_delays(delays)
+        .failing(fail)
+        .panicking(panic)
+        .jobs(log)
+}
+
+fn ok(values: &[usize]) -> Vec<String> {
+    values
+        .iter()
+        .map(|job| format!("job {job} result"))
+        .collect()
+}
+
+/// 20 jobs of 1 s run at once: 1 s in all, results in spawn order.
+#[tokio::test(start_paused = true)]
+async fn twenty_jobs_of_one_second_take_one_second() {
+    let log = log();
+    let awaited = spawn_and_await(jobs(&log, &[1.0; 20], &[], &[])).await;
+    let all: Vec<usize> = (0..20).collect();
+    let expected = Awaited {
+        results: ok(&all),
+        error: None,
+    };
+    assert_eq!(awaited, expected);
+    assert_eq!(log.elapsed(), Duration::from_secs(1));
+    assert!(log.final_states(20).iter().all(|s| *s == Some(Finished)));
+}
+
+/// Results come in spawn order, though the jobs finish in another order.
+#[tokio::test(start_paused = true)]
+async fn results_come_in_spawn_order() {
+    let log = log();
+    let awaited = spawn_and_await(jobs(&log, &[2.0, 1.0, 3.0], &[], &[])).await;
+    assert_eq!(awaited.results, ok(&[0, 1, 2]));
+    assert_eq!(log.elapsed(), Duration::from_secs(3));
+}
+
+/// The error surfaces when main awaits the failing job's handle (after A's, at 3 s), not
+/// when the job fails (2 s); the jobs awaited before it are received, and the job still
+/// running then is cancelled and awaited until it has stopped.
+#[tokio::test(start_paused = true)]
+async fn the_error_surfaces_when_its_handle_is_awaited() {
+    let log = log();
+    let awaited = spawn_and_await(jobs(&log, &[3.0, 1.0, 2.0, 4.0], &[2], &[])).await;
+    assert_eq!(awaited.results, ok(&[0, 1]));
+    assert_eq!(awaited.error, Some(JobError::Failed(2)));
+    assert_eq!(log.elapsed(), Duration::from_secs(3));
+    let states = [
+        Some(Finished),
+        Some(Finished),
+        Some(Failed),
+        Some(Cancelled),
+    ];
+    assert_eq!(log.final_states(4), states);
+    assert!(log.running().is_empty());
+}
+
+/// A panicking job is an error like a failing one, and goes no further.
+#[tokio::test(start_paused = true)]
+async fn a_panic_is_an_error_like_a_failure() {
+    let log = log();
+    let awaited = spawn_and_await(jobs(&log, &[2.0, 1.0, 3.0], &[], &[1])).await;
+    assert_eq!(awaited.results, ok(&[0]));
+    assert_eq!(
+        awaited.error.map(|e| e.to_string()),
+        Some("job 1 panicked".into())
+    );
+    assert_eq!(
+        log.final_states(3),
+        [Some(Finished), Some(Panicked), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty());
+}
+
+/// Spawning through a `Handle` behaves exactly like `tokio::spawn`.
+#[tokio::test(start_paused = true)]
+async fn spawning_on_a_handle_behaves_the_same() {
+    let log = log();
+    let tasks = spawn_on(
+        &tokio::runtime::Handle::current(),
+        jobs(&log, &[2.0, 1.0], &[], &[]),
+    );
+    let awaited = await_each(tasks).await;
+    assert_eq!(awaited.results, ok(&[0, 1]));
+    assert_eq!(log.elapsed(), Duration::from_secs(2));
+}
+
+/// Main's own work overlaps the jobs: the time is the longer of the two, not the sum.
+#[tokio::test(start_paused = true)]
+async fn main_works_while_the_tasks_run() {
+    let log = log();
+    let awaited = background(jobs(&log, &[1.0, 3.0], &[], &[]), Duration::from_secs(2)).await;
+    assert_eq!(awaited.results, ok(&[0, 1]));
+    assert_eq!(log.elapsed(), Duration::from_secs(3));
+    let log = self::log();
+    let awaited = background(jobs(&log, &[1.0], &[], &[]), Duration::from_secs(2)).await;
+    assert_eq!(awaited.results, ok(&[0]));
+    assert_eq!(log.elapsed(), Duration::from_secs(2));
+}
+
+/// A dropped tokio `JoinHandle` detaches its task: the task runs to its end anyway.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_handle_lets_its_task_run_on() {
+    let log = log();
+    let job = jobs(&log, &[1.0], &[], &[]).remove(0);
+    drop(tokio::spawn(job.run(tokio::time::sleep)));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(log.final_state(0), Some(Finished));
+}
+
+/// A forgotten task that is still pending when the runtime shuts down is dropped by the
+/// shutdown, and its destructor runs (it records `cancelled`); one that ended before is
+/// untouched. This is what returning from `#[tokio::main]` does.
+#[test]
+fn runtime_shutdown_drops_a_forgotten_task_and_runs_its_destructor() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a runtime");
+    let log = runtime.block_on(async {
+        let log = log();
+        forget(jobs(&log, &[1.0, 3.0], &[], &[]), Duration::from_secs(2)).await;
+        log
+    });
+    assert_eq!(
+        log.final_states(2),
+        [Some(Finished), None],
+        "B still pending"
+    );
+    drop(runtime);
+    assert_eq!(log.final_states(2), [Some(Finished), Some(Cancelled)]);
+    assert!(log.running().is_empty());
+}
+
+/// The same with the example's binary: B's `cancelled` line is printed by the shutdown,
+/// and the process ends long before B's delay.
+#[test]
+fn the_forgotten_scenario_reports_the_shutdown() {
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_manual-await-tokio"))
+        .args([
+            "--scenario",
+            "forgotten",
+            "--delays",
+            "0.1,5",
+            "--main-delay",
+            "0.3",
+        ])
+        .output()
+        .expect("the example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "it did not wait for B"
+    );
+    assert!(stdout.contains("Task A: finished"), "{stdout}");
+    assert!(stdout.contains("Task B: cancelled"), "{stdout}");
+    assert!(
+        stdout.contains("B: cancelled: dropped when main returned"),
+        "{stdout}"
+    );
+}
