@@ -1,0 +1,36 @@
+//! A failing and a panicking page on smol, in a test binary of their own. When
+//! `RUST_BACKTRACE` is set, the panic hook can take a tenth of a second or more to print a
+//! backtrace, on the thread that panicked, and smol's global executor runs every test's
+//! tasks on that one thread. Next to the timed tests in `scraper.rs`, that pause would move
+//! their pages across a deadline; cargo runs test binaries one after another.
+
+use std::time::{Duration, Instant};
+
+use scraper_smol::scrape;
+use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
+use shared::{Config, EventLog, JobError};
+
+/// A failing page and a panicking page arrive as errors in their place, and the loop goes
+/// on to the pages after them. The panicking page lands first, half a second before the
+/// next: the panic hook can take a tenth of a second or more to print a backtrace when
+/// `RUST_BACKTRACE` is set, and that must not reorder the pages.
+#[test]
+fn a_failure_or_a_panic_is_shown_and_the_loop_goes_on() {
+    let log = EventLog::new(Instant::now);
+    let delays = [0.6, 0.1, 1.0, 0.8];
+    let jobs = Config::with_delays(&delays)
+        .failing(&[3])
+        .panicking(&[1])
+        .jobs(&log);
+    let scrape = smol::block_on(scrape(jobs, Duration::from_secs_f64(0.9), None, |_, _| {}));
+    let expected = [
+        (1, Err(JobError::Panicked(1))),
+        (0, Ok("job 0 result".to_owned())),
+        (3, Err(JobError::Failed(3))),
+    ];
+    assert_eq!(scrape.arrived, expected);
+    assert_eq!(scrape.timed_out, [2]);
+    let states = [Finished, Panicked, Cancelled, Failed].map(Some);
+    assert_eq!(log.final_states(4), states);
+    assert!(log.running().is_empty());
+}

@@ -1,0 +1,146 @@
+//! The capstone on tokio: "fetch" ten pages at once under one overall deadline, show each
+//! page the moment it lands, and cancel whatever is still running when time is up.
+//!
+//! ```python
+//! async def fetch(limit, url):
+//!     async with limit:                                # at most N pages at once
+//!         await asyncio.sleep(random.uniform(0.5, 2.5))
+//!         return url
+//!
+//! async def main():
+//!     limit = asyncio.Semaphore(concurrency)           # --concurrency N
+//!     tasks = [asyncio.create_task(fetch(limit, url)) for url in urls]
+//!     try:
+//!         async with asyncio.timeout(3):               # one overall deadline
+//!             for next_page in asyncio.as_completed(tasks):
+//!                 try:
+//!                     print(f"✓ {await next_page}")    # each page as it lands
+//!                 except Exception as err:
+//!                     print(f"✗ {err}")                # a failure does not stop the loop
+//!     except TimeoutError:
+//!         for task in tasks:
+//!             task.cancel()                            # cancel what is still running...
+//!         await asyncio.gather(*tasks, return_exceptions=True)  # ...and wait for it
+//! ```
+//!
+//! Run with:
+//!
+//! ```text
+//! cargo run -p scraper-tokio
+//! cargo run -p scraper-tokio -- --timeout 1.7
+//! cargo run -p scraper-tokio -- --concurrency 2
+//! cargo run -p scraper-tokio -- --seed 7 --fail 3 --panic 5
+//! cargo run -p scraper-tokio -- --json --delays 0.2,0.6,0.1 --timeout 0.4 --concurrency 2
+//! ```
+//!
+//! What to notice:
+//!
+//! - The pages land in order of their delays, not in page order, and each is printed the
+//!   moment it lands: `JoinMap::join_next` (a `JoinSet` keyed by page) is
+//!   `asyncio.as_completed`.
+//! - With the default seed every delay is below 2.5 s, so all ten pages make the 3 s
+//!   deadline. With `--timeout 1.7` the slow pages are cancelled at 1.7 s, and the summary
+//!   lists their URLs.
+//! - With `--concurrency 2` at most two pages are fetched at once, in page order: the run
+//!   takes longer and more pages time out. The pages still in the queue at the deadline
+//!   never started; they are listed as timed out all the same.
+//! - A failing or panicking page is shown as `✗` and the loop goes on: one bad page does
+//!   not end a scrape.
+
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+use shared::{Job, JobError};
+use tokio::time::{Instant, sleep_until};
+use tokio_util::task::JoinMap;
+
+/// The page that job `i` stands for.
+pub fn url(job: usize) -> String {
+    format!("https://example.com/page/{job}")
+}
+
+/// How a scrape ended.
+#[derive(Debug, Default)]
+pub struct Scrape {
+    /// What arrived before the deadline, in the order it arrived: each page's job and its
+    /// result or error.
+    pub arrived: Vec<(usize, Result<String, JobError>)>,
+    /// The pages that had not arrived by the deadline, in page order: cancelled, or never
+    /// started if they were still waiting in the queue under `--concurrency`.
+    pub timed_out: Vec<usize>,
+}
+
+/// Fetches every page, at most `limit` at once (all at once for `None`), and hands each
+/// result to `on_arrival` the moment it lands. At the deadline, `timeout` from now, the
+/// pages still pending are cancelled, and it returns once they have all stopped.
+pub async fn scrape(
+    jobs: Vec<Job>,
+    timeout: Duration,
+    limit: Option<NonZeroUsize>,
+    mut on_arrival: impl FnMut(usize, &Result<String, JobError>),
+) -> Scrape {
+    // One deadline for the whole scrape (the timeout pattern), fixed before anything runs.
+    let deadline = Instant::now() + timeout;
+    let pages: Vec<usize> = jobs.iter().map(Job::id).collect();
+    // The limiter: at most `limit` fetches in flight. The other pages wait in the queue,
+    // in page order, and each page that lands makes room for the next one. Without
+    // `--concurrency` every page starts at once.
+    let limit = limit.map_or(pages.len(), NonZeroUsize::get);
+    let mut queue = jobs.into_iter();
+
+    // Spawn the first fetches, like `asyncio.create_task`, into a `JoinMap`: a `JoinSet`
+    // whose tasks have keys, here the page, so that even a task's panic says which page.
+    let mut in_flight = JoinMap::new();
+    for job in queue.by_ref().take(limit) {
+        in_flight.spawn(job.id(), fetch(job));
+    }
+
+    // Take the results as they complete (the as-completed pattern), each wait raced
+    // against the one deadline (the timeout pattern). `biased` checks the deadline first:
+    // a page due at the very moment of the deadline is late, as in asyncio, whose deadline
+    // was set before any page started. (`timeout_at` would poll the page first.)
+    let mut scrape = Scrape::default();
+    loop {
+        let next = tokio::select! {
+            biased;
+            () = sleep_until(deadline) => Err(DeadlinePassed),
+            next = in_flight.join_next() => Ok(next),
+        };
+        match next {
+            Ok(Some((page, joined))) => {
+                // Nothing aborts a task before the deadline, so a `JoinError` is a panic:
+                // tokio caught it, and it is an error like a failure.
+                let result = joined.unwrap_or(Err(JobError::Panicked(page)));
+                on_arrival(page, &result);
+                scrape.arrived.push((page, result));
+                // A fetch has ended: start the next page in the queue, if any.
+                if let Some(job) = queue.next() {
+                    in_flight.spawn(job.id(), fetch(job));
+                }
+            }
+            // Every page is in before the deadline, or the deadline passed first: the
+            // pages not yet in have timed out.
+            Ok(None) | Err(DeadlinePassed) => break,
+        }
+    }
+
+    // Cancel what is still running, and wait until it has really stopped (the
+    // cancel-cleanup pattern): `shutdown` aborts every task left in the map, then awaits
+    // each one, so no page is left running behind the caller's back. The pages still in
+    // the queue are never spawned: they never start.
+    in_flight.shutdown().await;
+    scrape.timed_out = pages
+        .into_iter()
+        .filter(|page| !scrape.arrived.iter().any(|(arrived, _)| arrived == page))
+        .collect();
+    scrape
+}
+
+/// What the wait for the next page gives when the deadline comes first.
+struct DeadlinePassed;
+
+/// One page's task: "fetches" the page. The shared job stands in for the HTTP request; a
+/// real scraper would call its HTTP client here.
+async fn fetch(job: Job) -> Result<String, JobError> {
+    job.run(tokio::time::sleep).await
+}
