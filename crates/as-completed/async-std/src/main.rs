@@ -26,27 +26,25 @@ async fn main() -> anyhow::Result<()> {
     // async-std's timer uses the standard clock.
     let (run, scenario, extra) =
         Run::from_args_with::<AsCompleted, Extra>(Runtime::AsyncStd, Instant::now);
-    {
-        let jobs = spread(run.jobs(), extra.spread);
-        tracing::info!(
-            "{} jobs, results as they complete ({scenario:?})",
-            jobs.len()
-        );
+    let jobs = spread(run.jobs(), extra.spread);
+    tracing::info!(
+        "{} jobs, results as they complete ({scenario:?})",
+        jobs.len()
+    );
 
-        match scenario {
-            AsCompleted::Default => {
-                let progress = Progress::new(jobs.len(), bar)?;
-                let received = as_completed(jobs, async |k, done| progress.announce(k, done)).await;
-                progress.finish();
-                run.finish(|report| {
-                    for (job, result) in &received {
-                        report.received(*job, result);
-                    }
-                })?;
-            }
+    match scenario {
+        AsCompleted::Default => {
+            let progress = Progress::new(jobs.len(), bar)?;
+            let received = as_completed(jobs, async |k, done| progress.announce(k, done)).await;
+            progress.finish();
+            run.finish(|report| {
+                for (job, result) in &received {
+                    report.received(*job, result);
+                }
+            })?;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Whether to draw a progress bar: only for a person watching, when stdout is a terminal

@@ -10,24 +10,22 @@ use std::time::Instant;
 async fn main() -> anyhow::Result<()> {
     // async-std's timer uses the standard clock.
     let (run, scenario) = Run::from_args::<Gather>(Runtime::AsyncStd, Instant::now);
-    {
-        let jobs = run.jobs();
-        tracing::info!("gathering {} jobs ({scenario:?})", jobs.len());
+    let jobs = run.jobs();
+    tracing::info!("gathering {} jobs ({scenario:?})", jobs.len());
 
-        match scenario {
-            Gather::Default => {
-                let result = gather(jobs).await;
-                run.finish(|report| report.gathered(result))?;
-            }
-            Gather::ReturnExceptions => {
-                let results = gather_return_exceptions(jobs).await;
-                run.finish(|report| report.received_in_order(results))?;
-            }
-            Gather::Sequential => {
-                let result = sequential(jobs).await;
-                run.finish(|report| report.gathered(result))?;
-            }
+    match scenario {
+        Gather::Default => {
+            let result = gather(jobs).await;
+            run.finish(|report| report.gathered(result))?;
         }
-        Ok(())
+        Gather::ReturnExceptions => {
+            let results = gather_return_exceptions(jobs).await;
+            run.finish(|report| report.received_in_order(results))?;
+        }
+        Gather::Sequential => {
+            let result = sequential(jobs).await;
+            run.finish(|report| report.gathered(result))?;
+        }
     }
+    Ok(())
 }

@@ -11,18 +11,16 @@ use task_group_async_std::task_group;
 async fn main() -> anyhow::Result<()> {
     // async-std's timer uses the standard clock.
     let (run, scenario) = Run::from_args::<TaskGroup>(Runtime::AsyncStd, Instant::now);
-    {
-        let jobs = run.jobs();
-        tracing::info!("running {} jobs in a task group ({scenario:?})", jobs.len());
+    let jobs = run.jobs();
+    tracing::info!("running {} jobs in a task group ({scenario:?})", jobs.len());
 
-        match scenario {
-            TaskGroup::Default => {
-                let result = task_group(jobs).await;
-                run.finish(|report| record(report, result))?;
-            }
+    match scenario {
+        TaskGroup::Default => {
+            let result = task_group(jobs).await;
+            run.finish(|report| record(report, result))?;
         }
-        Ok(())
     }
+    Ok(())
 }
 /// Records what the caller received: every result in spawn order, or the group's errors.
 fn record(report: &mut Report, result: Result<Vec<String>, Vec<JobError>>) {

@@ -10,31 +10,29 @@ use wait_async_std::{ReturnWhen, cancel, spawn_all, wait};
 async fn main() -> anyhow::Result<()> {
     // async-std's timer uses the standard clock.
     let (run, scenario) = Run::from_args::<Wait>(Runtime::AsyncStd, Instant::now);
-    {
-        let mut tasks = spawn_all(run.jobs());
-        tracing::info!("waiting on {} tasks ({scenario:?})", tasks.len());
+    let mut tasks = spawn_all(run.jobs());
+    tracing::info!("waiting on {} tasks ({scenario:?})", tasks.len());
 
-        let (done, pending) = match scenario {
-            Wait::All => wait(&mut tasks, ReturnWhen::AllCompleted, None).await,
-            Wait::FirstCompleted => wait(&mut tasks, ReturnWhen::FirstCompleted, None).await,
-            Wait::FirstException => wait(&mut tasks, ReturnWhen::FirstException, None).await,
-            Wait::Timeout => wait(&mut tasks, ReturnWhen::AllCompleted, Some(run.timeout())).await,
-        };
-        let done_names: Vec<String> = done.iter().map(|(job, _)| job_name(*job)).collect();
-        let pending_names: Vec<String> = pending.iter().map(|&job| job_name(job)).collect();
-        tracing::info!("wait returned: done {done_names:?}, pending {pending_names:?}");
+    let (done, pending) = match scenario {
+        Wait::All => wait(&mut tasks, ReturnWhen::AllCompleted, None).await,
+        Wait::FirstCompleted => wait(&mut tasks, ReturnWhen::FirstCompleted, None).await,
+        Wait::FirstException => wait(&mut tasks, ReturnWhen::FirstException, None).await,
+        Wait::Timeout => wait(&mut tasks, ReturnWhen::AllCompleted, Some(run.timeout())).await,
+    };
+    let done_names: Vec<String> = done.iter().map(|(job, _)| job_name(*job)).collect();
+    let pending_names: Vec<String> = pending.iter().map(|&job| job_name(job)).collect();
+    tracing::info!("wait returned: done {done_names:?}, pending {pending_names:?}");
 
-        // `wait` leaves the pending tasks running; this program has no more use for them, so
-        // it cancels them and waits until they have stopped.
-        tracing::info!("cancelling {} pending tasks", pending.len());
-        cancel(tasks).await;
+    // `wait` leaves the pending tasks running; this program has no more use for them, so
+    // it cancels them and waits until they have stopped.
+    tracing::info!("cancelling {} pending tasks", pending.len());
+    cancel(tasks).await;
 
-        run.finish(|report| {
-            for (job, result) in &done {
-                report.received(*job, result);
-            }
-            report.pending = pending;
-        })?;
-        Ok(())
-    }
+    run.finish(|report| {
+        for (job, result) in &done {
+            report.received(*job, result);
+        }
+        report.pending = pending;
+    })?;
+    Ok(())
 }
