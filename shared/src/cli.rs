@@ -180,6 +180,46 @@ pub struct Cli<S: Scenario, X: clap::Args> {
 #[derive(Clone, Copy, Debug, Default, clap::Args)]
 pub struct NoExtra {}
 
+/// `--spread S`, the flag of the examples that run many jobs (as-completed): spreads the
+/// delays of many equal jobs (`--tasks 200 --delay 0.5`) over S more seconds, so that they
+/// complete in a mixed order. Flatten it into the example's own flags.
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct Spread {
+    /// Spread the delays over S more seconds: job i gets an extra S x frac(i x 0.618...),
+    /// so that many equal jobs (`--tasks 200 --delay 0.5`) complete in a mixed order.
+    #[arg(long = "spread", value_name = "S", default_value = "0")]
+    #[arg(value_parser = check_seconds, allow_hyphen_values = true)]
+    pub seconds: Duration,
+}
+
+impl Spread {
+    /// Adds job i's share of the spread to its delay: S x frac(i x 0.618...), the golden
+    /// ratio's sequence, which fills [0, S) evenly in a mixed order and is the same on every
+    /// run and every runtime. In Python: `delay + spread * ((i * 0.6180339887498949) % 1)`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use shared::{Config, EventLog, Spread};
+    ///
+    /// let jobs = Config::with_delays(&[1.0, 1.0]).jobs(&EventLog::disabled());
+    /// let spread = Spread { seconds: Duration::from_secs(1) }.apply(jobs);
+    /// assert_eq!(spread[0].delay(), Duration::from_secs(1));
+    /// assert!(spread[1].delay() > Duration::from_millis(1600));
+    /// ```
+    pub fn apply(self, jobs: Vec<Job>) -> Vec<Job> {
+        if self.seconds.is_zero() {
+            return jobs;
+        }
+        jobs.into_iter()
+            .map(|job| {
+                let share = (job.id() as f64 * 0.618_033_988_749_894_9) % 1.0;
+                let delay = job.delay() + self.seconds.mul_f64(share);
+                Job::new(job.id(), delay, job.ending(), job.log().clone())
+            })
+            .collect()
+    }
+}
+
 /// A bad value on the command line: the example prints it on one line and exits with 2.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid value '{value}' for '{flag}': {reason}")]

@@ -36,13 +36,14 @@
 mod cli;
 mod job;
 mod log;
+pub mod progress;
 mod report;
 mod run;
 pub mod scenarios;
 mod trace;
 
 pub use cli::{
-    Args, Cli, Config, DefaultDelays, Defaults, MAX_SECONDS, MAX_TASKS, NoExtra, Scenario,
+    Args, Cli, Config, DefaultDelays, Defaults, MAX_SECONDS, MAX_TASKS, NoExtra, Scenario, Spread,
     UsageError, parse,
 };
 pub use job::{Ending, Job, JobError, quiet_job_panics};

@@ -1,13 +1,11 @@
 //! `cargo run -p scraper-async-std`: the command line and the display around the pattern in
 //! `lib.rs`.
 
-mod progress;
-
 use std::num::NonZeroUsize;
 use std::time::Instant;
 
-use progress::{Progress, summary};
 use scraper_async_std::{scrape, url};
+use shared::progress::{self, Progress};
 use shared::{JobError, Run, Runtime, scenarios::Scraper};
 
 /// The scraper's own flag, next to the shared ones.
@@ -25,13 +23,13 @@ async fn main() -> anyhow::Result<()> {
     // The scraper prints its own line per page. The shared per-job log lines would tear
     // the progress bar, so turn them off before the shared crate installs its logger:
     // a subscriber that discards everything, as the process-wide default.
-    tracing::subscriber::set_global_default(tracing::subscriber::NoSubscriber::default())?;
+    progress::silence_job_lines();
     // async-std's timer uses the standard clock.
     let (run, Scraper::Default, args) =
         Run::from_args_with::<Scraper, ScraperArgs>(Runtime::AsyncStd, Instant::now);
     let jobs = run.jobs();
     let pages = jobs.len();
-    let progress = Progress::new(pages, run.config().json)?;
+    let progress = Progress::new(pages, "pages", run.config().json);
     let limit = args
         .concurrency
         .map_or("all at once".to_owned(), |n| format!("at most {n} at once"));
@@ -69,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
     if !run.config().json {
         let arrived: Vec<_> = scrape.arrived.iter().map(|(_, result)| result).collect();
         let timed_out: Vec<String> = scrape.timed_out.iter().map(|&page| url(page)).collect();
-        println!("{}", summary(pages, &arrived, &timed_out));
+        println!("{}", progress::summary(pages, &arrived, &timed_out));
     }
     Ok(())
 }

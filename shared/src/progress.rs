@@ -1,0 +1,140 @@
+//! The live display of the examples that handle each result as it arrives (as-completed,
+//! the scraper): a line per result, with a progress bar below the lines when a person is
+//! watching a terminal, plain lines when the output goes to a pipe or a file, and nothing
+//! with `--json` (stdout then holds only the report). None of it is async, so it is the
+//! same on every runtime.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::job::JobError;
+
+/// Where an example's result lines go.
+#[derive(Debug)]
+pub enum Progress {
+    /// `--json`: nothing.
+    Quiet,
+    /// Plain lines, when stdout is a pipe or a file.
+    Lines,
+    /// A live bar at the bottom of the terminal, with the lines printed above it.
+    Bar(ProgressBar),
+}
+
+/// Whether this run will draw a bar: stdout is a terminal and `--json` is not among the
+/// arguments. It reads the raw arguments, so that an example can ask before it parses them
+/// (see [`silence_job_lines`]).
+pub fn bar_wanted() -> bool {
+    std::io::stdout().is_terminal() && !std::env::args().any(|arg| arg == "--json")
+}
+
+/// Turns off the jobs' live log lines (`Task A: starting`, …): with a bar on the screen they
+/// would tear it. Call it before [`crate::Run::from_args`], which then leaves the
+/// installed do-nothing logger in place.
+pub fn silence_job_lines() {
+    let quiet = tracing::subscriber::NoSubscriber::default();
+    let _ = tracing::subscriber::set_global_default(quiet);
+}
+
+impl Progress {
+    /// The display for `total` results counted in `unit` (e.g. `"pages"`): quiet with
+    /// `--json`, a bar on a terminal, plain lines otherwise.
+    pub fn new(total: usize, unit: &str, json: bool) -> Self {
+        if json {
+            return Progress::Quiet;
+        }
+        if !std::io::stdout().is_terminal() {
+            return Progress::Lines;
+        }
+        let template = format!("{{spinner}} {{elapsed:>3}} [{{bar:30}}] {{pos}}/{{len}} {unit}");
+        // The template is fixed and valid; should it ever not parse, draw the default bar.
+        let style = ProgressStyle::with_template(&template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        let target = ProgressDrawTarget::stdout();
+        let bar = ProgressBar::with_draw_target(Some(total as u64), target).with_style(style);
+        // Redraw on a timer of its own thread, so the spinner and the clock move even while
+        // no result lands.
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Progress::Bar(bar)
+    }
+
+    /// Prints one line (above the bar, if there is one).
+    pub fn line(&self, text: &str) {
+        match self {
+            Progress::Quiet => {}
+            Progress::Lines => println!("{text}"),
+            Progress::Bar(bar) => bar.println(text),
+        }
+    }
+
+    /// Counts one more result on the bar.
+    pub fn advance(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.inc(1);
+        }
+    }
+
+    /// Shows a result the moment it lands, `at` after the work began: `✓ label (0.84s)`,
+    /// or `✗ label (0.84s): job 3 failed`.
+    pub fn arrived(&self, label: &str, result: &Result<String, JobError>, at: Duration) {
+        let at = at.as_secs_f64();
+        match result {
+            Ok(_) => self.line(&format!("✓ {label} ({at:.2}s)")),
+            Err(err) => self.line(&format!("✗ {label} ({at:.2}s): {err}")),
+        }
+        self.advance();
+    }
+
+    /// Shows that the deadline passed, `at` after the work began, with `pending` results
+    /// not in, of which `never_started` were still waiting for their turn.
+    pub fn deadline(&self, at: Duration, pending: usize, never_started: usize) {
+        let at = at.as_secs_f64();
+        let running = pending - never_started;
+        let mut line = format!("⏱ {at:.2}s: deadline; cancelled the {running} still running");
+        if never_started > 0 {
+            let _ = write!(line, ", {never_started} never started");
+        }
+        self.line(&line);
+    }
+
+    /// Stops the bar, leaving its last state on the screen, and ends its line.
+    pub fn finish(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.abandon();
+            println!();
+        }
+    }
+}
+
+/// The closing summary of work under a deadline: how many results arrived (and how many of
+/// those were errors), how many timed out, and which.
+///
+/// ```
+/// let arrived = [&Ok("job 0 result".to_owned())];
+/// let text = shared::progress::summary(3, &arrived, &["page/1".to_owned(), "page/2".to_owned()]);
+/// assert_eq!(text, "\nCompleted 1/3, timed out 2:\n  page/1\n  page/2");
+/// ```
+pub fn summary(
+    total: usize,
+    arrived: &[&Result<String, JobError>],
+    timed_out: &[String],
+) -> String {
+    let failed = arrived.iter().filter(|result| result.is_err()).count();
+    let mut out = format!("\nCompleted {}/{total}", arrived.len());
+    if failed > 0 {
+        let _ = write!(out, " ({failed} failed)");
+    }
+    let _ = write!(out, ", timed out {}", timed_out.len());
+    if timed_out.is_empty() {
+        out.push('.');
+    } else {
+        out.push(':');
+        for label in timed_out {
+            let _ = write!(out, "\n  {label}");
+        }
+    }
+    out
+}
