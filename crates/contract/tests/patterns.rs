@@ -101,7 +101,7 @@ fn wait_agrees_with_asyncio() {
             ("first-exception", "--delays 0.2,0.1,0.3"),
             ("first-exception", "--delays 0.2,0.1,0.3,0.4 --fail 0"),
             ("first-exception", "--delays 0.2,0.1,0.3 --panic 2"),
-            ("timeout", "--delays 0.2,0.1,0.3 --timeout 0.15"),
+            ("timeout", "--delays 0.3,0.1,0.5 --timeout 0.2"),
             ("timeout", "--delays 0.2,0.1,0.4 --timeout 0.3 --fail 1"),
             ("timeout", "--delays 0.2,0.1,0.3 --timeout 0.5"),
         ],

@@ -1,0 +1,274 @@
+//! `--all`: every pattern and scenario at a fast time scale, side by side, written to
+//! `docs/comparison.md`.
+//!
+//! The delays are at least 100 ms apart and at least 100 ms from any deadline (as in
+//! `crates/contract/tests/patterns.rs`), so that a loaded machine cannot change the order
+//! of events and every disagreement left is a real one.
+
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+use crate::{Case, Comparison};
+
+/// The fast cases of each pattern: scenario and arguments.
+const CASES: &[(&str, &str, &str)] = &[
+    ("manual-await", "default", "--delays 0.3,0.1,0.2"),
+    ("manual-await", "default", "--delays 0.3,0.1,0.2 --fail 1"),
+    ("manual-await", "default", "--delays 0.1,0.3,0.2 --panic 0"),
+    ("manual-await", "handle", "--delays 0.3,0.1,0.2 --fail 1"),
+    (
+        "manual-await",
+        "background",
+        "--delays 0.1,0.3,0.2 --main-delay 0.4 --fail 2",
+    ),
+    (
+        "manual-await",
+        "forgotten",
+        "--delays 0.1,0.4 --main-delay 0.2",
+    ),
+    ("task-group", "default", "--delays 0.3,0.1,0.2,0.4"),
+    ("task-group", "default", "--delays 0.3,0.1,0.2,0.4 --fail 2"),
+    (
+        "task-group",
+        "default",
+        "--delays 0.3,0.1,0.2,0.4 --panic 1",
+    ),
+    ("gather", "default", "--delays 0.2,0.1,0.3"),
+    ("gather", "default", "--delays 0.2,0.1,0.3 --fail 1"),
+    ("gather", "default", "--delays 0.2,0.1,0.3 --panic 0"),
+    (
+        "gather",
+        "return-exceptions",
+        "--delays 0.2,0.1,0.3 --fail 1 --panic 2",
+    ),
+    ("gather", "sequential", "--delays 0.2,0.1,0.3"),
+    ("gather", "sequential", "--delays 0.2,0.1,0.3 --fail 1"),
+    ("wait", "all", "--delays 0.2,0.1,0.3 --fail 1 --panic 2"),
+    ("wait", "first-completed", "--delays 0.2,0.1,0.3"),
+    ("wait", "first-completed", "--delays 0.2,0.1,0.3 --fail 1"),
+    (
+        "wait",
+        "first-exception",
+        "--delays 0.2,0.1,0.3,0.4 --fail 0",
+    ),
+    ("wait", "first-exception", "--delays 0.2,0.1,0.3 --panic 2"),
+    ("wait", "timeout", "--delays 0.3,0.1,0.5 --timeout 0.2"),
+    (
+        "wait",
+        "timeout",
+        "--delays 0.2,0.1,0.4 --timeout 0.3 --fail 1",
+    ),
+    ("as-completed", "default", "--delays 0.3,0.1,0.2"),
+    (
+        "as-completed",
+        "default",
+        "--delays 0.3,0.1,0.2,0.4 --panic 0 --fail 1",
+    ),
+    ("timeout", "wait-for", "--delays 0.3 --timeout 0.2"),
+    ("timeout", "wait-for", "--delays 0.1 --timeout 0.2 --fail 0"),
+    ("timeout", "gather", "--delays 0.1,0.2,0.5 --timeout 0.35"),
+    ("timeout", "gather", "--delays 0.1,0.2,0.5 --timeout 0.6"),
+    (
+        "timeout",
+        "gather",
+        "--delays 0.1,0.2,0.5 --timeout 0.35 --panic 1",
+    ),
+    ("timeout", "scope", "--delays 0.1,0.2,0.5 --timeout 0.45"),
+    ("timeout", "scope", "--delays 0.1,0.2,0.3 --timeout 0.8"),
+    ("cancel-cleanup", "cancel", "--delays 1 --cancel-after 0.1"),
+    (
+        "cancel-cleanup",
+        "cancel",
+        "--delays 0.05 --cancel-after 0.2",
+    ),
+    (
+        "cancel-cleanup",
+        "cleanup",
+        "--delays 1 --cancel-after 0.1 --cleanup 0.1",
+    ),
+    (
+        "cancel-cleanup",
+        "cleanup",
+        "--delays 0.05 --cancel-after 0.2 --fail 0",
+    ),
+    ("cancel-cleanup", "abort", "--delays 1 --cancel-after 0.1"),
+    (
+        "scraper",
+        "default",
+        "--delays 0.3,0.1,0.5,0.2 --timeout 0.4 --fail 1 --panic 0",
+    ),
+    ("scraper", "default", "--delays 0.3,0.1,0.2 --timeout 0.5"),
+];
+
+/// Every fast case, as [`Case`]s, in the order of the docs.
+///
+/// # Panics
+///
+/// If a case in the table above does not parse: a bug in this file.
+pub fn cases() -> Vec<Case> {
+    CASES
+        .iter()
+        .map(|(pattern, scenario, args)| {
+            let mut argv = vec!["--scenario".to_owned(), (*scenario).to_owned()];
+            argv.extend(args.split_whitespace().map(str::to_owned));
+            Case::parse(pattern, &argv).unwrap_or_else(|err| panic!("{pattern} {args}: {err}"))
+        })
+        .collect()
+}
+
+/// Runs every case, `parallel` at a time (each case runs its four programs at once), and
+/// calls `progress` after each. The comparisons come back in the order of `cases`. Build
+/// the binaries first ([`crate::build`]).
+pub fn run(
+    cases: Vec<Case>,
+    parallel: usize,
+    progress: &(dyn Fn(&Comparison) + Sync),
+) -> Vec<Comparison> {
+    let queue = Mutex::new(cases.into_iter().enumerate());
+    let done = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .next();
+                    let Some((index, case)) = next else { break };
+                    let comparison = run_case(&case);
+                    progress(&comparison);
+                    done.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((index, comparison));
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, c)| c).collect()
+}
+
+/// The pictures of the page: drawn by `compare ... --svg`, with the commands that redraw
+/// them.
+const TIMELINES: &str = "\
+## Timelines
+
+Each job's life as a bar on one time axis shared by the four runtimes: from `started` to \
+its end (green: finished, red: failed, purple: panicked, grey: cancelled), the part of its \
+delay a cancellation took away drawn faint, the cleanup steps marked, and a dashed line \
+where the pattern returned.
+
+`asyncio.gather` on the tutorial's jobs (2, 1 and 3 s) takes the longest delay, 3 s, on \
+every runtime:
+
+![gather: three bars side by side, the longest 3 s](img/compare-gather.svg)
+
+The same jobs awaited one after another take the sum, 6 s:
+
+![sequential: three bars one after another, 6 s in all](img/compare-gather-sequential.svg)
+
+`asyncio.wait(return_when=FIRST_COMPLETED)` returns when B finishes at 1 s; A and C are \
+still pending, and the examples then cancel them (the faint part is what they did not \
+sleep):
+
+![first-completed: B finishes at 1 s, A and C are cancelled then](img/compare-wait-first-completed.svg)
+
+Cooperative cancellation with an async cleanup (`cancel-cleanup --scenario cleanup`): \
+cancelled at 1 s, the job runs a 0.5 s cleanup, then its finally-step:
+
+![cleanup: the cleanup runs from 1 to 1.5 s, then finally and cancelled](img/compare-cancel-cleanup.svg)
+
+Redraw them with:
+
+```text
+cargo run -p compare -- gather --delays 2,1,3 --svg docs/img/compare-gather.svg
+cargo run -p compare -- gather --scenario sequential --delays 2,1,3 --svg docs/img/compare-gather-sequential.svg
+cargo run -p compare -- wait --scenario first-completed --delays 2,1,3 --svg docs/img/compare-wait-first-completed.svg
+cargo run -p compare -- cancel-cleanup --scenario cleanup --delays 2 --cancel-after 1 --cleanup 0.5 --svg docs/img/compare-cancel-cleanup.svg
+```
+
+";
+
+/// Runs one case; a case that disagrees with no known cause runs again, up to twice, so
+/// that a moment of heavy load on the machine (a program woken 100 ms late) is not taken
+/// for a bug. A real difference disagrees every time.
+fn run_case(case: &Case) -> Comparison {
+    let mut comparison = Comparison::run(case.clone());
+    for rerun in 1..=2 {
+        if comparison.unexplained().is_empty() {
+            break;
+        }
+        comparison = Comparison::run(case.clone());
+        comparison.reruns = rerun;
+    }
+    comparison
+}
+
+/// `docs/comparison.md`: a summary, the timelines, then each case's table, grouped by
+/// pattern.
+pub fn markdown(comparisons: &[Comparison]) -> String {
+    let mut out = String::new();
+    let explained: usize = comparisons
+        .iter()
+        .map(|c| {
+            c.disagreements()
+                .iter()
+                .filter(|d| d.explanation.is_some())
+                .count()
+        })
+        .sum();
+    let unexplained: Vec<String> = comparisons
+        .iter()
+        .flat_map(Comparison::unexplained)
+        .collect();
+    let skipped = comparisons
+        .iter()
+        .any(|c| matches!(c.columns[3], crate::Column::Skipped(_)));
+    let _ = writeln!(
+        out,
+        "# The runtimes side by side\n\n\
+         Generated by `cargo run -p compare -- --all`: every pattern and scenario of \
+         [the contract](contract.md) run on tokio, async-std, smol and CPython's asyncio \
+         with the same jobs, at a fast time scale (delays at least 100 ms apart and at least \
+         100 ms from any deadline). Run it again to refresh this page; the times are those of \
+         the machine that ran it, and only the rows above `elapsed` are compared.\n\n\
+         Each table has one column per runtime. A row marked `≠` is one on which they \
+         disagree, with the reason under the table: a known, documented runtime difference \
+         (see [the semantics matrix](semantics.md)), or `UNEXPLAINED`, which would be a bug. \
+         `over ideal` is the elapsed time minus the time the scenario would take with no \
+         overhead at all (the longest delay for concurrent work, the sum for sequential \
+         work, cut short by a failure, a deadline or a cancellation).\n\n\
+         To compare one scenario with your own jobs, and draw its timeline:\n\n\
+         ```text\n\
+         cargo run -p compare -- gather --delays 2,1,3 --fail 1\n\
+         cargo run -p compare -- wait --scenario first-completed --delays 0.3,0.1,0.2 --svg wait.svg\n\
+         ```\n\n\
+         **{} cases, {} with every column in agreement; disagreements explained by a known \
+         runtime difference: {explained}, unexplained: {}.**{}\n",
+        comparisons.len(),
+        comparisons
+            .iter()
+            .filter(|c| c.disagreements().is_empty() && c.failures().is_empty())
+            .count(),
+        unexplained.len(),
+        if skipped {
+            " CPython was skipped: no python3 3.11 or newer on the PATH."
+        } else {
+            ""
+        }
+    );
+    out.push_str(TIMELINES);
+    let mut pattern = "";
+    for comparison in comparisons {
+        if comparison.case.pattern != pattern {
+            pattern = &comparison.case.pattern;
+            let _ = writeln!(out, "## {pattern}\n");
+        }
+        let _ = writeln!(out, "### `{}`\n", comparison.case.title());
+        let _ = writeln!(out, "{}", crate::table::markdown(comparison));
+    }
+    out
+}

@@ -1,0 +1,402 @@
+//! The semantics matrix: the behaviours a runtime choice turns on, what tokio, async-std,
+//! smol and CPython's asyncio each do, and the test that proves each cell.
+//!
+//! Each cell has a probe: a small program that makes the behaviour happen and says what
+//! it saw in a few words (the Rust probes run in a process of their own, the CPython ones
+//! are Python snippets run with `python3` 3.11+). `docs/semantics.md` is generated from
+//! the probes' answers:
+//!
+//! ```text
+//! scripts/semantics.sh          # or: cargo run -q -p semantics -- write
+//! ```
+//!
+//! and each test in `tests/matrix.rs` runs one probe and fails when its answer is not
+//! what the committed table says, so the table cannot drift from the truth.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub mod probes;
+
+/// The columns of the matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// tokio's multi-threaded runtime.
+    Tokio,
+    /// async-std's global executor.
+    AsyncStd,
+    /// smol's global executor.
+    Smol,
+    /// CPython's asyncio.
+    Asyncio,
+}
+
+impl Column {
+    /// Every column, in the table's order.
+    pub const ALL: [Column; 4] = [
+        Column::Tokio,
+        Column::AsyncStd,
+        Column::Smol,
+        Column::Asyncio,
+    ];
+
+    /// The runtime's name, as the probes' command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Tokio => "tokio",
+            Column::AsyncStd => "async-std",
+            Column::Smol => "smol",
+            Column::Asyncio => "asyncio",
+        }
+    }
+
+    /// The column's heading in the table.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Column::Asyncio => "CPython asyncio",
+            other => other.name(),
+        }
+    }
+}
+
+/// One behaviour: its id (the probes' name for it), how the table says it, and a note on
+/// how to get the other behaviour where one wants it.
+#[derive(Clone, Copy, Debug)]
+pub struct Row {
+    /// The probes' name, e.g. `dropped-handle`.
+    pub id: &'static str,
+    /// The table's first column.
+    pub behaviour: &'static str,
+    /// What to do about it, under the table.
+    pub note: &'static str,
+}
+
+/// The rows of the matrix, in the table's order.
+pub const ROWS: &[Row] = &[
+    Row {
+        id: "dropped-handle",
+        behaviour: "A spawned task whose handle is dropped",
+        note: "tokio and async-std: keep the handle and `abort()` / `cancel().await` it, or use \
+               tokio's `JoinSet` / `AbortOnDropHandle`, when the task must not outlive its \
+               owner. smol: call `.detach()` to let a task run on. asyncio: the loop keeps \
+               only a weak reference to a task, so keep one yourself (`background_tasks.add(task)`).",
+    },
+    Row {
+        id: "main-returns",
+        behaviour: "A task still pending when main returns",
+        note: "Nothing waits for it anywhere: await what must finish (`TaskTracker::wait`, a \
+               `Vec` of handles). On async-std and smol a forgotten task's `Drop` never runs, \
+               so a cleanup in a destructor is lost at exit (`manual-await --scenario forgotten`).",
+    },
+    Row {
+        id: "canceller",
+        behaviour: "How the canceller learns the outcome",
+        note: "Every runtime reports a task that finished just before its cancellation as \
+               finished: check the value, not only that you cancelled.",
+    },
+    Row {
+        id: "async-cleanup",
+        behaviour: "Can a cancelled task run async cleanup?",
+        note: "Rust cancels by dropping the future, and `Drop` cannot `.await`: for async \
+               cleanup, cancel cooperatively (a `CancellationToken` or a closed channel raced \
+               with the work) and let the task clean up and return \
+               (`cancel-cleanup --scenario cleanup`).",
+    },
+    Row {
+        id: "panic-awaited",
+        behaviour: "A panic in a task, awaited",
+        note: "async-std and smol: wrap the awaited task in `AssertUnwindSafe(task).catch_unwind()` \
+               to turn the panic into a value, as every example here does.",
+    },
+    Row {
+        id: "panic-unawaited",
+        behaviour: "A panic in a task nobody awaits",
+        note: "Nobody learns of it but the panic hook (Rust) or the loop's exception handler \
+               (asyncio): await your tasks, or log from inside them.",
+    },
+    Row {
+        id: "gather-siblings",
+        behaviour: "The other jobs when one job of a gather fails (`try_join_all` over spawned tasks)",
+        note: "Python's `gather` lets the others run on, as dropped tokio and async-std handles \
+               do; smol's `Task` cancels on drop. The `gather` examples cancel the others \
+               explicitly and wait for them, so that no job outlives the call.",
+    },
+    Row {
+        id: "timeout-spawned",
+        behaviour: "A timeout around a spawned task (`timeout(d, handle)`, `task.or(timer)`, `wait_for`)",
+        note: "tokio and async-std: after a timeout, `abort()` / `cancel().await` the task \
+               yourself (the `timeout` examples do). `asyncio.wait_for` cancels it for you.",
+    },
+    Row {
+        id: "timer-1ms",
+        behaviour: "A 1 ms sleep",
+        note: "No timer here wakes early; how late it wakes depends on the machine's load, \
+               so the tests never assert it.",
+    },
+    Row {
+        id: "timer-100us",
+        behaviour: "A 100 µs sleep",
+        note: "tokio rounds every deadline up to the next tick of its 1 ms timer wheel: on \
+               its paused clock a 100 µs sleep lasts exactly 1 ms, and on the real clock it \
+               ends on the next millisecond tick (anywhere up to about 1 ms later). async-io, \
+               under async-std and smol, sets the OS timer to the microsecond. asyncio waits \
+               in its selector, whose timeout is rounded up to whole milliseconds. Never \
+               assert exact times in tests: use tokio's paused clock, or delays far apart.",
+    },
+    Row {
+        id: "threads",
+        behaviour: "Threads that run spawned tasks by default",
+        note: "tokio: one worker per core (`available_parallelism`), or \
+               `Builder::worker_threads`. async-std: one per core. smol's global executor \
+               runs ONE thread unless `SMOL_THREADS` says otherwise: CPU-heavy tasks then \
+               run one at a time. asyncio runs every task on the loop's thread \
+               (`asyncio.to_thread` for blocking work).",
+    },
+];
+
+/// The test in `tests/matrix.rs` that proves a cell, e.g. `tokio_dropped_handle`.
+pub fn test_name(row: &str, column: Column) -> String {
+    format!(
+        "{}_{}",
+        column.name().replace('-', "_"),
+        row.replace('-', "_")
+    )
+}
+
+/// The semantics binary, whose `probe` command runs the Rust probes: set by the tests
+/// (`env!("CARGO_BIN_EXE_semantics")`) and by the binary itself.
+static EXE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Tells the library where the semantics binary is.
+pub fn set_exe(path: PathBuf) {
+    let _ = EXE.set(path);
+}
+
+fn exe() -> PathBuf {
+    EXE.get()
+        .cloned()
+        .or_else(|| std::env::current_exe().ok())
+        .unwrap_or_default()
+}
+
+/// Runs `semantics child RUNTIME WHAT` with these environment variables and returns its
+/// standard output: a program a probe needs in a process of its own.
+pub fn child_output(runtime: &str, what: &str, env: &[(&str, &str)]) -> String {
+    let mut command = Command::new(exe());
+    command.args(["child", runtime, what]);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+/// The `python3` command, if it is CPython 3.11 or newer.
+pub fn python() -> Option<&'static str> {
+    static PYTHON: OnceLock<bool> = OnceLock::new();
+    let ok = *PYTHON.get_or_init(|| {
+        let check = "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)";
+        Command::new("python3")
+            .args(["-c", check])
+            .status()
+            .is_ok_and(|status| status.success())
+    });
+    ok.then_some("python3")
+}
+
+/// What one cell's probe saw: `None` for CPython when no `python3` 3.11+ is there.
+pub fn observe(row: &str, column: Column) -> Option<String> {
+    match column {
+        Column::Asyncio => probes::python::probe(row),
+        rust => {
+            let output = Command::new(exe())
+                .args(["probe", rust.name(), row])
+                .env_remove("RUST_BACKTRACE")
+                .output()
+                .ok()?;
+            let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+            Some(if output.status.success() && !stdout.is_empty() {
+                stdout
+            } else {
+                format!(
+                    "probe failed: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )
+            })
+        }
+    }
+}
+
+/// Runs one Rust probe in this process (the `probe` command).
+pub fn probe_here(runtime: &str, row: &str) -> String {
+    match runtime {
+        "tokio" => probes::tokio_rt::probe(row),
+        "async-std" => probes::async_std_rt::probe(row),
+        "smol" => probes::smol_rt::probe(row),
+        other => format!("no runtime {other}"),
+    }
+}
+
+/// Runs one child program in this process (the `child` command).
+pub fn child_here(runtime: &str, what: &str) {
+    match runtime {
+        "tokio" => probes::tokio_rt::child(what),
+        "async-std" => probes::async_std_rt::child(what),
+        "smol" => probes::smol_rt::child(what),
+        _ => {}
+    }
+}
+
+/// The workspace's `docs/semantics.md`.
+pub fn doc_path() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize()
+        .unwrap_or(root)
+        .join("docs/semantics.md")
+}
+
+/// The facts of every cell, by row and column, as a table of strings.
+pub type Facts = Vec<[String; 4]>;
+
+/// The cells' facts as the committed table states them (empty strings where it has none).
+pub fn committed_facts(markdown: &str) -> Facts {
+    ROWS.iter()
+        .map(|row| {
+            let mut facts: [String; 4] = Default::default();
+            let prefix = format!("| {} |", row.behaviour);
+            if let Some(line) = markdown.lines().find(|l| l.starts_with(&prefix)) {
+                let cells: Vec<&str> = line[prefix.len()..].split(" | ").collect();
+                for (fact, cell) in facts.iter_mut().zip(cells) {
+                    let cell = cell.trim().trim_end_matches('|').trim();
+                    cell.split("<br>")
+                        .next()
+                        .unwrap_or_default()
+                        .clone_into(fact);
+                }
+            }
+            facts
+        })
+        .collect()
+}
+
+/// `docs/semantics.md` with these facts.
+pub fn render(facts: &Facts) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Where the runtimes differ: the semantics matrix\n\n\
+         Each row is a behaviour that changes with the runtime you pick; each cell says what \
+         that runtime does, and names the test that proves it (in \
+         [`crates/semantics/tests/matrix.rs`](../crates/semantics/tests/matrix.rs)). The test \
+         runs a small probe program ([`crates/semantics/src/probes/`](../crates/semantics/src/probes)) \
+         that makes the behaviour happen and reports what it saw, and fails when that is not \
+         what this page says. The page itself is generated from the same probes:\n\n\
+         ```text\n\
+         scripts/semantics.sh      # runs every probe and rewrites this page\n\
+         cargo test -p semantics   # fails if this page and the probes disagree\n\
+         ```\n\n\
+         The Rust columns are tokio 1 (multi-threaded runtime), async-std 1.13 (discontinued \
+         upstream: its maintainers point to smol) and smol 2 (its global executor), each \
+         probed in a process of its own. The CPython column is probed by short asyncio \
+         programs (Python 3.11 or newer; without it those tests are skipped with a note). \
+         Timer and thread facts are stated so that they hold on a loaded machine: whether a \
+         sleep can end early or under a millisecond, not how long it took.\n"
+    );
+    let headings: Vec<&str> = Column::ALL.iter().map(|c| c.heading()).collect();
+    let _ = writeln!(out, "| behaviour | {} |", headings.join(" | "));
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for (row, facts) in ROWS.iter().zip(facts) {
+        let cells: Vec<String> = Column::ALL
+            .iter()
+            .zip(facts)
+            .map(|(column, fact)| {
+                format!(
+                    "{fact}<br><sub>[`{}`](../crates/semantics/tests/matrix.rs)</sub>",
+                    test_name(row.id, *column)
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", row.behaviour, cells.join(" | "));
+    }
+    let _ = writeln!(out, "\n## What to do about each row\n");
+    for row in ROWS {
+        let stop = if row.behaviour.ends_with('?') {
+            ""
+        } else {
+            "."
+        };
+        let _ = writeln!(out, "- **{}{stop}** {}", row.behaviour, row.note);
+    }
+    let _ = writeln!(
+        out,
+        "\nSee also [the runtimes side by side](comparison.md) (every pattern and scenario \
+         run on all four) and [the contract](contract.md)."
+    );
+    out
+}
+
+/// Runs every probe (`parallel` at a time) and returns the facts; a CPython cell that
+/// cannot be probed keeps the fact in `committed`.
+pub fn observe_all(committed: &Facts, parallel: usize) -> Facts {
+    let jobs: Vec<(usize, usize)> = (0..ROWS.len())
+        .flat_map(|r| (0..Column::ALL.len()).map(move |c| (r, c)))
+        .collect();
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let facts = std::sync::Mutex::new(committed.clone());
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .next();
+                    let Some((r, c)) = next else { break };
+                    if let Some(fact) = observe(ROWS[r].id, Column::ALL[c]) {
+                        facts
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)[r][c] = fact;
+                    }
+                }
+            });
+        }
+    });
+    facts
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The test of one cell: runs its probe and compares the answer with the committed table.
+///
+/// # Panics
+///
+/// When they differ (run `scripts/semantics.sh` if the runtime really changed), or when
+/// the table cannot be read.
+pub fn check(row: &str, column: Column) {
+    let markdown = std::fs::read_to_string(doc_path()).expect("docs/semantics.md is readable");
+    let index = ROWS
+        .iter()
+        .position(|r| r.id == row)
+        .expect("the row exists");
+    let committed = &committed_facts(&markdown)[index][Column::ALL
+        .iter()
+        .position(|c| *c == column)
+        .expect("the column exists")];
+    match observe(row, column) {
+        None => println!(
+            "skipped: no python3 3.11 or newer on the PATH, so the CPython column of \
+             `{row}` is not checked"
+        ),
+        Some(observed) => assert_eq!(
+            &observed,
+            committed,
+            "docs/semantics.md says {committed:?} for `{row}` on {}, but the probe saw \
+             {observed:?}; if the runtime really changed, run scripts/semantics.sh",
+            column.name()
+        ),
+    }
+}

@@ -1,0 +1,241 @@
+//! The probes on tokio: a multi-threaded runtime built by hand, as `#[tokio::main]` does.
+
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Runtime;
+use tokio::time::sleep;
+
+use super::{Flag, Guard};
+
+fn runtime() -> Runtime {
+    Runtime::new().expect("a tokio runtime starts")
+}
+
+/// Runs the probe of one row and says what it saw.
+pub fn probe(row: &str) -> String {
+    match row {
+        "dropped-handle" => dropped_handle(),
+        "main-returns" => main_returns(),
+        "canceller" => canceller(),
+        "async-cleanup" => async_cleanup(),
+        "panic-awaited" => panic_awaited(),
+        "panic-unawaited" => panic_unawaited(),
+        "gather-siblings" => gather_siblings(),
+        "timeout-spawned" => timeout_spawned(),
+        "timer-1ms" | "timer-100us" => timer(row),
+        "threads" => threads(),
+        other => format!("no probe for {other}"),
+    }
+}
+
+fn dropped_handle() -> String {
+    let rt = runtime();
+    rt.block_on(async {
+        let ran = Flag::new();
+        let r = ran.clone();
+        drop(tokio::spawn(async move {
+            sleep(Duration::from_millis(50)).await;
+            r.set();
+        }));
+        sleep(Duration::from_millis(600)).await;
+        super::dropped_handle_fact(ran.get())
+    })
+}
+
+fn main_returns() -> String {
+    super::main_returns_fact(&crate::child_output("tokio", "main-returns", &[]))
+}
+
+fn canceller() -> String {
+    const SEEN: &str =
+        "`abort()`, then `.await` gives `Err(e)`, `e.is_cancelled()` (`Ok` if it had finished)";
+    let rt = runtime();
+    rt.block_on(async {
+        let task = tokio::spawn(async { sleep(Duration::from_secs(10)).await });
+        task.abort();
+        let running = task.await;
+        let returning = Flag::new();
+        let r = returning.clone();
+        let done = tokio::spawn(async move {
+            r.set();
+            7
+        });
+        // Let it finish, however loaded the machine, before cancelling it.
+        for _ in 0..200 {
+            if returning.get() {
+                break;
+            }
+            sleep(Duration::from_millis(10)).await;
+        }
+        sleep(Duration::from_millis(50)).await;
+        done.abort();
+        match (running, done.await) {
+            (Err(e), Ok(7)) if e.is_cancelled() => SEEN.to_owned(),
+            (running, done) => format!("unexpected: {running:?}, {done:?}"),
+        }
+    })
+}
+
+fn async_cleanup() -> String {
+    let rt = runtime();
+    rt.block_on(async {
+        let (dropped, after) = (Flag::new(), Flag::new());
+        // The guard is made here and moved in, so that it is dropped with the future
+        // even if the task was never polled before its cancellation.
+        let (guard, a) = (Guard(dropped.clone()), after.clone());
+        let task = tokio::spawn(async move {
+            let _guard = guard;
+            sleep(Duration::from_secs(10)).await;
+            a.set();
+        });
+        sleep(Duration::from_millis(50)).await;
+        task.abort();
+        let _ = task.await;
+        super::cleanup_fact(dropped.get(), after.get())
+    })
+}
+
+fn panic_awaited() -> String {
+    let rt = runtime();
+    super::quiet_panics();
+    rt.block_on(async {
+        let task = tokio::spawn(async { panic!("boom") });
+        match task.await {
+            Err(e) if e.is_panic() => "caught: `.await` gives `Err(e)`, `e.is_panic()`".to_owned(),
+            other => format!("unexpected: {other:?}"),
+        }
+    })
+}
+
+fn panic_unawaited() -> String {
+    let rt = runtime();
+    let panics = super::count_panics();
+    rt.block_on(async {
+        drop(tokio::spawn(async { panic!("boom") }));
+        for _ in 0..200 {
+            if panics.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+                break;
+            }
+            sleep(Duration::from_millis(10)).await;
+        }
+        let alive = tokio::spawn(async { 1 }).await.is_ok();
+        super::unawaited_panic_fact(panics.load(std::sync::atomic::Ordering::SeqCst), alive)
+    })
+}
+
+fn gather_siblings() -> String {
+    let rt = runtime();
+    rt.block_on(async {
+        let ran = Flag::new();
+        let r = ran.clone();
+        let slow = tokio::spawn(async move {
+            sleep(Duration::from_millis(300)).await;
+            r.set();
+            Ok::<(), ()>(())
+        });
+        let failing = tokio::spawn(async { Err::<(), ()>(()) });
+        let joined = futures::future::try_join_all(
+            [failing, slow].map(|handle| async { handle.await.unwrap_or(Err(())) }),
+        )
+        .await;
+        sleep(Duration::from_millis(600)).await;
+        super::siblings_fact(joined.is_err(), ran.get())
+    })
+}
+
+fn timeout_spawned() -> String {
+    let rt = runtime();
+    rt.block_on(async {
+        let ran = Flag::new();
+        let r = ran.clone();
+        let task = tokio::spawn(async move {
+            sleep(Duration::from_millis(300)).await;
+            r.set();
+        });
+        let timed_out = tokio::time::timeout(Duration::from_millis(20), task)
+            .await
+            .is_err();
+        sleep(Duration::from_millis(600)).await;
+        super::timeout_fact(timed_out, ran.get())
+    })
+}
+
+fn timer(row: &str) -> String {
+    let rt = runtime();
+    let requested = if row == "timer-1ms" {
+        Duration::from_millis(1)
+    } else {
+        Duration::from_micros(100)
+    };
+    if requested < Duration::from_millis(1) {
+        return sub_ms_on_paused_clock(requested);
+    }
+    // Sleeps one after another, as a loop of short sleeps in a real program takes them.
+    let fastest = rt.block_on(async {
+        let mut fastest = Duration::MAX;
+        for _ in 0..super::tries(requested) {
+            let start = Instant::now();
+            sleep(requested).await;
+            fastest = fastest.min(start.elapsed());
+            if super::settled(requested, fastest) {
+                break;
+            }
+        }
+        fastest
+    });
+    super::timer_fact(requested, fastest)
+}
+
+/// A sub-millisecond sleep on tokio's paused clock, which jumps straight to the next timer
+/// the wheel would fire: how long the sleep lasts on that clock is the wheel's rounding,
+/// exactly, whatever the machine's load. (On the real clock the same rounding makes a
+/// 100 µs sleep end on the next millisecond tick, anywhere up to about 1 ms later.)
+fn sub_ms_on_paused_clock(requested: Duration) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a paused tokio runtime starts");
+    let slept = rt.block_on(async {
+        let start = tokio::time::Instant::now();
+        sleep(requested).await;
+        start.elapsed()
+    });
+    if slept < requested {
+        "can end early".to_owned()
+    } else if slept < Duration::from_millis(1) {
+        "sub-millisecond: can end well under 1 ms".to_owned()
+    } else {
+        "rounded up to the timer wheel's next 1 ms tick".to_owned()
+    }
+}
+
+fn threads() -> String {
+    let rt = runtime();
+    let workers = rt.metrics().num_workers();
+    let with = crate::child_output("tokio", "threads", &[("TOKIO_WORKER_THREADS", "3")]);
+    let with: usize = with.trim().parse().unwrap_or(0);
+    super::threads_fact(workers, with, "TOKIO_WORKER_THREADS")
+}
+
+/// The programs a probe runs in a process of its own.
+pub fn child(what: &str) {
+    match what {
+        "main-returns" => {
+            // What `#[tokio::main]` does: block on main, then drop the runtime.
+            let rt = runtime();
+            rt.block_on(async {
+                let guard = super::PrintOnDrop("destructor");
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    println!("started");
+                    sleep(Duration::from_secs(3)).await;
+                    println!("finished");
+                });
+                sleep(Duration::from_millis(50)).await;
+            });
+        }
+        "threads" => println!("{}", runtime().metrics().num_workers()),
+        _ => {}
+    }
+}
