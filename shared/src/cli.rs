@@ -221,8 +221,11 @@ impl Spread {
 }
 
 /// A bad value on the command line: the example prints it on one line and exits with 2.
+///
+/// The message is one line whatever was typed: a control character in the value (a newline
+/// pasted into `--delays`) is shown escaped, as `\n`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid value '{value}' for '{flag}': {reason}")]
+#[error("invalid value '{}' for '{flag}': {reason}", one_line_value(value))]
 pub struct UsageError {
     /// The flag, e.g. `--delays`.
     pub flag: &'static str,
@@ -230,6 +233,20 @@ pub struct UsageError {
     pub value: String,
     /// What is wrong with it.
     pub reason: String,
+}
+
+/// `value` with its control characters escaped, so that it prints on one line.
+fn one_line_value(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl UsageError {

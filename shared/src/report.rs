@@ -132,6 +132,43 @@ impl Report {
         crate::log::running(&self.events)
     }
 
+    /// The jobs still running where none may be: a leak, a bug in the example. Every
+    /// scenario but manual-await's `forgotten` (whose point is a task left running) waits
+    /// until each job has ended, by itself or cancelled, before it reports; the human output
+    /// and `--json`'s stderr flag any job that has not.
+    ///
+    /// ```
+    /// use shared::{Config, EventKind, Run, Runtime};
+    ///
+    /// let run = Run::new("gather", Runtime::Smol, "default", Config::with_delays(&[1.0]), std::time::Instant::now);
+    /// run.log().record(0, EventKind::Started);
+    /// assert_eq!(run.report().leaked(), [0]);
+    /// run.log().record(0, EventKind::Cancelled);
+    /// assert!(run.report().leaked().is_empty());
+    /// ```
+    pub fn leaked(&self) -> Vec<usize> {
+        use crate::cli::Scenario as _;
+        use crate::scenarios::ManualAwait;
+        if self.pattern == ManualAwait::PATTERN && self.scenario == ManualAwait::Forgotten.name() {
+            return Vec::new();
+        }
+        self.still_running()
+    }
+
+    /// The one-line warning about [`Report::leaked`] jobs, if there are any.
+    pub fn leak_warning(&self) -> Option<String> {
+        let leaked = self.leaked();
+        if leaked.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = leaked.iter().map(|&job| crate::job_name(job)).collect();
+        Some(format!(
+            "Bug: jobs {leaked:?} ({}) still running when reported: every job must have ended \
+             (finished, failed, panicked or cancelled) before the report",
+            names.join(", ")
+        ))
+    }
+
     /// The report as the contract's JSON object.
     pub fn to_json(&self) -> String {
         // A struct of strings, numbers and lists always serializes.
@@ -176,8 +213,8 @@ impl Report {
             (Outcome::Cancelled, _) => "cancelled".to_owned(),
         };
         let _ = writeln!(out, "Outcome: {outcome}");
-        if !running.is_empty() {
-            let _ = writeln!(out, "Warning: still running when reported: {running:?}");
+        if let Some(warning) = self.leak_warning() {
+            let _ = writeln!(out, "{warning}");
         }
         let _ = write!(out, "Time: {:.2}s", self.elapsed_ms / 1000.0);
         out

@@ -144,9 +144,14 @@ impl Run {
         self.print(&report)
     }
 
-    /// Prints the report: the JSON object with `--json`, else the human summary.
+    /// Prints the report: the JSON object with `--json`, else the human summary. A job
+    /// still running where none may be ([`Report::leaked`]) is flagged in the human summary,
+    /// and with `--json` on stderr, since stdout holds the report alone.
     pub fn print(&self, report: &Report) -> std::io::Result<()> {
         let text = if self.config.json {
+            if let Some(warning) = report.leak_warning() {
+                eprintln!("{warning}");
+            }
             report.to_json()
         } else {
             report.to_human(self.config.delays.len())

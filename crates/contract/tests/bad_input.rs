@@ -26,6 +26,46 @@ const BAD: &[(&str, &[&str])] = &[
     ("--cleanup", &["--cleanup", "-0.5"]),
     ("--main-delay", &["--main-delay", "100000"]),
     ("--seed", &["--seed", "-3"]),
+    // More of the same kinds: a bad item among good ones, signs, blanks, the other
+    // spellings of infinity, and each list and duration flag's own way to go wrong.
+    ("--delays", &["--delays", "0.1,-0.5,0.2"]),
+    ("--delays", &["--delays", "-inf"]),
+    ("--delays", &["--delays", "Infinity"]),
+    ("--delays", &["--delays", "0.1,nan"]),
+    ("--delays", &["--delays", " "]),
+    ("--delays", &["--delays", "1;2"]),
+    (
+        "--delays",
+        &["--delays", "1", "--tasks", "2", "--delay", "1"],
+    ),
+    ("--fail", &["--delays", "1,2", "--fail", "-1"]),
+    ("--fail", &["--delays", "1,2", "--fail", "0,,1"]),
+    ("--fail", &["--delays", "1,2", "--fail", ""]),
+    (
+        "--fail",
+        &["--delays", "1,2", "--fail", "18446744073709551616"],
+    ),
+    ("--panic", &["--delays", "1,2", "--panic", "x"]),
+    ("--panic", &["--delays", "1,2", "--panic", "0,5"]),
+    (
+        "--panic",
+        &["--delays", "1,2", "--fail", "1", "--panic", "1"],
+    ),
+    ("--tasks", &["--tasks", "x", "--delay", "1"]),
+    ("--tasks", &["--tasks", "-3", "--delay", "1"]),
+    ("--tasks", &["--tasks", "10000001", "--delay", "1"]),
+    ("--delay", &["--delay", "1"]),
+    ("--delay", &["--tasks", "3", "--delay", "nan"]),
+    ("--delay", &["--tasks", "3", "--delay", "90000"]),
+    ("--timeout", &["--timeout", "inf"]),
+    ("--timeout", &["--timeout", "1e9"]),
+    ("--timeout", &["--timeout", "soon"]),
+    ("--cancel-after", &["--cancel-after", "-1"]),
+    ("--cleanup", &["--cleanup", "nan"]),
+    ("--main-delay", &["--main-delay", "-0.1"]),
+    ("--seed", &["--seed", "1.5"]),
+    ("--scenario", &["--scenario", ""]),
+    ("--scenario", &["--scenario", "DEFAULT"]),
 ];
 
 #[test]
@@ -53,6 +93,26 @@ fn every_bad_input_is_a_one_line_usage_error_on_every_example() {
                     );
                     assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
                 }
+            });
+        }
+    });
+}
+
+/// A value with a newline in it (pasted into the terminal) still gives one line: the
+/// message shows the newline escaped, `\n`.
+#[test]
+fn a_value_with_a_newline_is_still_refused_on_one_line() {
+    let examples = examples();
+    std::thread::scope(|scope| {
+        for (pattern, runtime) in &examples {
+            scope.spawn(move || {
+                let output = run(pattern, runtime, &["--delays", "0.1\n0.2"]);
+                let who = format!("{pattern}-{runtime}");
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+                assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+                assert!(stderr.contains("--delays"), "{who}: {stderr}");
+                assert!(stderr.contains("0.1\\n0.2"), "{who}: {stderr}");
             });
         }
     });

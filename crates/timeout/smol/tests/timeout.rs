@@ -14,6 +14,11 @@ use timeout_smol::{gather, scope, wait_for};
 
 /// Jobs with these delays in seconds, failing and panicking as listed.
 fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+    // A simulated panic prints one line. With `RUST_BACKTRACE` set, the default hook spends
+    // a tenth of a second or more capturing a backtrace on the thread that panicked, and
+    // smol's global executor runs every test's jobs on one thread: another test's job could
+    // stall past its deadline.
+    shared::quiet_job_panics();
     let config = Config::with_delays(delays).failing(fail).panicking(panic);
     config.jobs(log)
 }
