@@ -1,6 +1,8 @@
 //! The simulated job: the `fetch`/`work` coroutine of the Python tutorials.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::log::{EventKind, EventLog};
@@ -14,6 +16,33 @@ pub enum Ending {
     Fail,
     /// Panics with `job i panicked` (`--panic i`): a bug in the job.
     Panic,
+}
+
+impl Ending {
+    /// What the caller gets from job `id` when the job runs to its end: `job i result`, or
+    /// the error it ends with.
+    ///
+    /// ```
+    /// use shared::{Ending, JobError};
+    /// assert_eq!(Ending::Succeed.result(2), Ok("job 2 result".to_owned()));
+    /// assert_eq!(Ending::Panic.result(2), Err(JobError::Panicked(2)));
+    /// ```
+    pub fn result(self, id: usize) -> Result<String, JobError> {
+        match self {
+            Ending::Succeed => Ok(format!("job {id} result")),
+            Ending::Fail => Err(JobError::Failed(id)),
+            Ending::Panic => Err(JobError::Panicked(id)),
+        }
+    }
+
+    /// The event that ends a job that runs to its end: `finished`, `failed` or `panicked`.
+    pub fn event(self) -> EventKind {
+        match self {
+            Ending::Succeed => EventKind::Finished,
+            Ending::Fail => EventKind::Failed,
+            Ending::Panic => EventKind::Panicked,
+        }
+    }
 }
 
 /// Why a job gave no result. The messages are the contract's.
@@ -99,6 +128,9 @@ impl Job {
     /// `finished` and returns `job i result`, or records `failed` and returns
     /// [`JobError::Failed`], or panics.
     ///
+    /// A zero delay does not call `sleep`: the job yields to the scheduler once instead,
+    /// as `asyncio.sleep(0)` does.
+    ///
     /// If the returned future is dropped after it started and before it ended (that is how
     /// Rust cancels async work), a drop guard records `cancelled`, or `panicked` when the
     /// drop happens while the job's own panic unwinds. A future that is never polled
@@ -118,7 +150,15 @@ impl Job {
             ended: false,
         };
         self.log.record(self.id, EventKind::Started);
-        sleep(self.delay).await;
+        if self.delay.is_zero() {
+            // A zero delay yields once, as `asyncio.sleep(0)` does, without the timer: tokio
+            // rounds every sleep up to its next millisecond tick, so `sleep(ZERO)` would
+            // wait for that tick and cost a timer entry, and the benchmark's jobs without a
+            // delay would measure the timer instead of spawning and joining.
+            YieldNow(false).await;
+        } else {
+            sleep(self.delay).await;
+        }
         match self.ending {
             Ending::Succeed => {
                 guard.end(EventKind::Finished);
@@ -131,6 +171,23 @@ impl Job {
             // The guard records `panicked` as the panic unwinds through it.
             Ending::Panic => panic!("job {} panicked", self.id),
         }
+    }
+}
+
+/// A future that is pending once, having asked to be polled again, then ready: one trip
+/// through the runtime's scheduler, whichever runtime it is.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
     }
 }
 

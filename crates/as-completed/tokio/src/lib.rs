@@ -32,8 +32,9 @@
 //! - The jobs run on `tokio-rt-worker` threads. They are spawned tasks, so they keep
 //!   running while the loop body is busy: see [`as_completed_unspawned`] for the trap.
 
-use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 
+use futures::FutureExt as _;
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
 use shared::{Job, JobError};
@@ -47,28 +48,29 @@ pub type Done = (usize, Result<String, JobError>);
 /// `k` (1 for the first). An error is handed over like a result and the loop goes on.
 /// Returns everything received, in the order received.
 pub async fn as_completed(jobs: Vec<Job>, mut each: impl AsyncFnMut(usize, &Done)) -> Vec<Done> {
-    // Spawn every job first, like `asyncio.create_task`: each one starts running now. The
-    // set hands back a task's id with its result; the map says which job that was.
+    // Spawn every job first, like `asyncio.create_task`: each one starts running now. Each
+    // task hands back its job's number with what the job returned. tokio would catch a
+    // panic too, but its `JoinError` names the task, not the job: catching the panic inside
+    // the task keeps the two together, with no map from tasks to jobs.
+    let total = jobs.len();
     let mut set = JoinSet::new();
-    let mut job_of = HashMap::with_capacity(jobs.len());
     for job in jobs {
         let id = job.id();
-        job_of.insert(set.spawn(job.run(tokio::time::sleep)).id(), id);
+        set.spawn(async move {
+            let result = AssertUnwindSafe(job.run(tokio::time::sleep))
+                .catch_unwind()
+                .await
+                .unwrap_or(Err(JobError::Panicked(id)));
+            (id, result)
+        });
     }
 
     // `join_next` yields the tasks in the order they complete. While `each` is busy, the
     // tasks still run on the runtime, and those that complete wait in the set.
-    let mut received = Vec::with_capacity(job_of.len());
-    while let Some(joined) = set.join_next_with_id().await {
-        let done = match joined {
-            Ok((id, result)) => (job_of[&id], result),
-            // Nothing aborts these tasks, so a `JoinError` is a panic that tokio caught:
-            // report it in place, like a failure.
-            Err(err) => {
-                let job = job_of[&err.id()];
-                (job, Err(JobError::Panicked(job)))
-            }
-        };
+    let mut received = Vec::with_capacity(total);
+    // Nothing aborts these tasks and each catches its job's panic, so none ends in a
+    // `JoinError`.
+    while let Some(Ok(done)) = set.join_next().await {
         each(received.len() + 1, &done).await;
         received.push(done);
     }

@@ -49,6 +49,7 @@
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
+use std::collections::HashSet;
 use std::num::NonZeroUsize;
 use std::panic::AssertUnwindSafe;
 use std::pin::pin;
@@ -109,15 +110,16 @@ pub async fn scrape(
     // against the one deadline (the timeout pattern). `select` polls its first future
     // first, the deadline: a page due at the very moment of the deadline is late, as in
     // asyncio, whose deadline was set before any page started. (`future::timeout` would
-    // poll the page first.)
+    // poll the page first.) The sleep is made once and pinned, so every turn of the loop
+    // polls the same one: a new sleep per page would add and remove a timer per page.
     let mut scrape = Scrape::default();
+    let mut too_late = pin!(async {
+        task::sleep(deadline.saturating_duration_since(Instant::now())).await;
+        Err(DeadlinePassed)
+    });
     loop {
-        let too_late = async {
-            task::sleep(deadline.saturating_duration_since(Instant::now())).await;
-            Err(DeadlinePassed)
-        };
         let next = async { Ok(in_flight.next().await) };
-        match select(pin!(too_late), pin!(next)).await.factor_first().0 {
+        match select(too_late.as_mut(), pin!(next)).await.factor_first().0 {
             Ok(Some((page, result))) => {
                 on_arrival(page, &result);
                 scrape.arrived.push((page, result));
@@ -137,9 +139,12 @@ pub async fn scrape(
     // is left running behind the caller's back. The pages still in the queue are never
     // spawned: they never start.
     join_all(in_flight.into_iter().map(JoinHandle::cancel)).await;
+    // Every page that has not arrived has timed out. Look them up in a set: searching the
+    // list of arrivals once per page would take N * N steps for N pages.
+    let arrived: HashSet<usize> = scrape.arrived.iter().map(|(page, _)| *page).collect();
     scrape.timed_out = pages
         .into_iter()
-        .filter(|page| !scrape.arrived.iter().any(|(arrived, _)| arrived == page))
+        .filter(|page| !arrived.contains(page))
         .collect();
     scrape
 }

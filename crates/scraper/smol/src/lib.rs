@@ -46,6 +46,7 @@
 //! - A failing or panicking page is shown as `✗` and the loop goes on: one bad page does
 //!   not end a scrape.
 
+use std::collections::HashSet;
 use std::num::NonZeroUsize;
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
@@ -105,11 +106,14 @@ pub async fn scrape(
     // against the one deadline (the timeout pattern): smol has no `timeout` function, `or`
     // is how. `or` polls its first future first, the deadline: a page due at the very
     // moment of the deadline is late, as in asyncio, whose deadline was set before any
-    // page started.
+    // page started. The timer is made once, and every turn of the loop polls the same one
+    // (`&mut Timer` is a future too): a new timer per page would add and remove a timer
+    // per page.
     let mut scrape = Scrape::default();
+    let mut deadline_timer = Timer::at(deadline);
     loop {
         let too_late = async {
-            Timer::at(deadline).await;
+            (&mut deadline_timer).await;
             Err(DeadlinePassed)
         };
         let next = async { Ok(in_flight.next().await) };
@@ -133,9 +137,12 @@ pub async fn scrape(
     // is left running behind the caller's back. The pages still in the queue are never
     // spawned: they never start.
     join_all(in_flight.into_iter().map(Task::cancel)).await;
+    // Every page that has not arrived has timed out. Look them up in a set: searching the
+    // list of arrivals once per page would take N * N steps for N pages.
+    let arrived: HashSet<usize> = scrape.arrived.iter().map(|(page, _)| *page).collect();
     scrape.timed_out = pages
         .into_iter()
-        .filter(|page| !scrape.arrived.iter().any(|(arrived, _)| arrived == page))
+        .filter(|page| !arrived.contains(page))
         .collect();
     scrape
 }

@@ -36,8 +36,7 @@
 //! What to notice:
 //!
 //! - The pages land in order of their delays, not in page order, and each is printed the
-//!   moment it lands: `JoinMap::join_next` (a `JoinSet` keyed by page) is
-//!   `asyncio.as_completed`.
+//!   moment it lands: `JoinSet::join_next` is `asyncio.as_completed`.
 //! - With the default seed every delay is below 2.5 s, so all ten pages make the 3 s
 //!   deadline. With `--timeout 1.7` the slow pages are cancelled at 1.7 s, and the summary
 //!   lists their URLs.
@@ -47,12 +46,16 @@
 //! - A failing or panicking page is shown as `✗` and the loop goes on: one bad page does
 //!   not end a scrape.
 
+use std::collections::HashSet;
 use std::num::NonZeroUsize;
+use std::panic::AssertUnwindSafe;
+use std::pin::pin;
 use std::time::Duration;
 
+use futures::FutureExt as _;
 use shared::{Job, JobError};
+use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
-use tokio_util::task::JoinMap;
 
 /// The page that job `i` stands for.
 pub fn url(job: usize) -> String {
@@ -88,50 +91,55 @@ pub async fn scrape(
     let limit = limit.map_or(pages.len(), NonZeroUsize::get);
     let mut queue = jobs.into_iter();
 
-    // Spawn the first fetches, like `asyncio.create_task`, into a `JoinMap`: a `JoinSet`
-    // whose tasks have keys, here the page, so that even a task's panic says which page.
-    let mut in_flight = JoinMap::new();
+    // Spawn the first fetches, like `asyncio.create_task`, into a `JoinSet`. Each task
+    // hands back its page with the page's result, so even a panic says which page.
+    let mut in_flight = JoinSet::new();
     for job in queue.by_ref().take(limit) {
-        in_flight.spawn(job.id(), fetch(job));
+        in_flight.spawn(fetch(job));
     }
 
     // Take the results as they complete (the as-completed pattern), each wait raced
     // against the one deadline (the timeout pattern). `biased` checks the deadline first:
     // a page due at the very moment of the deadline is late, as in asyncio, whose deadline
-    // was set before any page started. (`timeout_at` would poll the page first.)
+    // was set before any page started. (`timeout_at` would poll the page first.) The
+    // timer is made once and pinned, so every turn of the loop polls the same one: a new
+    // `sleep_until` per page would add and remove a timer entry per page.
     let mut scrape = Scrape::default();
+    let mut too_late = pin!(sleep_until(deadline));
     loop {
         let next = tokio::select! {
             biased;
-            () = sleep_until(deadline) => Err(DeadlinePassed),
+            () = &mut too_late => Err(DeadlinePassed),
             next = in_flight.join_next() => Ok(next),
         };
         match next {
-            Ok(Some((page, joined))) => {
-                // Nothing aborts a task before the deadline, so a `JoinError` is a panic:
-                // tokio caught it, and it is an error like a failure.
-                let result = joined.unwrap_or(Err(JobError::Panicked(page)));
+            // Nothing aborts a task before the deadline, and each task catches its page's
+            // panic, so none ends in a `JoinError`.
+            Ok(Some(Ok((page, result)))) => {
                 on_arrival(page, &result);
                 scrape.arrived.push((page, result));
                 // A fetch has ended: start the next page in the queue, if any.
                 if let Some(job) = queue.next() {
-                    in_flight.spawn(job.id(), fetch(job));
+                    in_flight.spawn(fetch(job));
                 }
             }
             // Every page is in before the deadline, or the deadline passed first: the
             // pages not yet in have timed out.
-            Ok(None) | Err(DeadlinePassed) => break,
+            Ok(None | Some(Err(_))) | Err(DeadlinePassed) => break,
         }
     }
 
     // Cancel what is still running, and wait until it has really stopped (the
-    // cancel-cleanup pattern): `shutdown` aborts every task left in the map, then awaits
+    // cancel-cleanup pattern): `shutdown` aborts every task left in the set, then awaits
     // each one, so no page is left running behind the caller's back. The pages still in
     // the queue are never spawned: they never start.
     in_flight.shutdown().await;
+    // Every page that has not arrived has timed out. Look them up in a set: searching the
+    // list of arrivals once per page would take N * N steps for N pages.
+    let arrived: HashSet<usize> = scrape.arrived.iter().map(|(page, _)| *page).collect();
     scrape.timed_out = pages
         .into_iter()
-        .filter(|page| !scrape.arrived.iter().any(|(arrived, _)| arrived == page))
+        .filter(|page| !arrived.contains(page))
         .collect();
     scrape
 }
@@ -139,8 +147,16 @@ pub async fn scrape(
 /// What the wait for the next page gives when the deadline comes first.
 struct DeadlinePassed;
 
-/// One page's task: "fetches" the page. The shared job stands in for the HTTP request; a
-/// real scraper would call its HTTP client here.
-async fn fetch(job: Job) -> Result<String, JobError> {
-    job.run(tokio::time::sleep).await
+/// One page's task: "fetches" the page, and hands back its number with the result. The
+/// shared job stands in for the HTTP request; a real scraper would call its HTTP client
+/// here.
+async fn fetch(job: Job) -> (usize, Result<String, JobError>) {
+    let page = job.id();
+    // tokio would catch a panic too, but its `JoinError` names the task, not the page:
+    // catching it here keeps the page with its error, with no map from tasks to pages.
+    let result = AssertUnwindSafe(job.run(tokio::time::sleep))
+        .catch_unwind()
+        .await
+        .unwrap_or(Err(JobError::Panicked(page)));
+    (page, result)
 }

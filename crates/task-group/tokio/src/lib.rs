@@ -38,8 +38,9 @@
 //! does not stop its siblings), returns the results in the order the tasks ended, and
 //! panics if a task panicked. A task group needs the loop below.
 
-use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 
+use futures::FutureExt as _;
 use shared::{Job, JobError};
 use tokio::task::JoinSet;
 
@@ -50,30 +51,28 @@ pub async fn task_group(jobs: Vec<Job>) -> Result<Vec<String>, Vec<JobError>> {
     // The group owns its tasks. Dropping a `JoinSet` aborts every task still in it, so the
     // jobs cannot outlive the group, even if our caller is cancelled while we wait here.
     let mut group = JoinSet::new();
-    // The set reports each task by tokio's task id: remember which job each one runs.
-    let mut job_of = HashMap::new();
     for job in jobs {
         let id = job.id();
-        let task = group.spawn(job.run(tokio::time::sleep));
-        job_of.insert(task.id(), id);
+        // Each task hands back its job's number with what the job returned. tokio would
+        // catch a panic too, but its `JoinError` names the task, not the job: catching the
+        // panic inside the task keeps the two together, with no map from tasks to jobs.
+        group.spawn(async move {
+            let result = AssertUnwindSafe(job.run(tokio::time::sleep))
+                .catch_unwind()
+                .await
+                .unwrap_or(Err(JobError::Panicked(id)));
+            (id, result)
+        });
     }
 
     // Take the tasks as they end. The scope cannot be left before the set is empty.
     let mut errors = Vec::new();
     let (mut cancelled, mut finished) = (0, 0);
-    while let Some(joined) = group.join_next_with_id().await {
-        let (job, result) = match joined {
-            Ok((task, result)) => (job_of[&task], result),
-            // tokio caught the job's panic: it fails the group like an error.
-            Err(err) if err.is_panic() => {
-                let job = job_of[&err.id()];
-                (job, Err(JobError::Panicked(job)))
-            }
-            // A task we aborted: it has stopped.
-            Err(_) => {
-                cancelled += 1;
-                continue;
-            }
+    while let Some(joined) = group.join_next().await {
+        // An `Err` is a task we aborted: it has stopped. (A panic was caught in the task.)
+        let Ok((job, result)) = joined else {
+            cancelled += 1;
+            continue;
         };
         match result {
             Ok(_) if !errors.is_empty() => finished += 1,

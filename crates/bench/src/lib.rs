@@ -1,0 +1,89 @@
+//! The benchmark: what each pattern costs on tokio, async-std and smol, against CPython's
+//! asyncio and uvloop.
+//!
+//! ```text
+//! cargo run --release -p bench             # the quick run: N = 1 000 to 100 000, a minute or two
+//! cargo run --release -p bench -- --full   # every N, up to 1 000 000: about 25 minutes
+//! ```
+//!
+//! It runs the examples' own pattern functions (each example's `src/lib.rs`), on the shared
+//! job with its event log switched off ([`shared::EventLog::disabled`]), so the figures
+//! describe the code a reader copies. Each measurement runs in a process of its own: the
+//! bench runs itself again with a hidden subcommand ([`measure()`] or [`timer()`]), and
+//! `scripts/python/bench.py` does the same for CPython. The results become a table on
+//! stdout, `docs/benchmarks.md` and the charts `docs/img/bench-*.svg` ([`report`]).
+
+pub mod measure;
+pub mod report;
+
+pub use measure::{Sample, TimerSample, measure, timer};
+
+/// The Rust runtimes, as the examples run them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Runtime {
+    /// tokio's multi-threaded runtime, as `#[tokio::main]` builds it.
+    Tokio,
+    /// async-std's global executor (`task::block_on` + `task::spawn`).
+    AsyncStd,
+    /// smol's global executor (`smol::block_on` + `smol::spawn`).
+    Smol,
+}
+
+impl Runtime {
+    /// Every runtime, in the order the tables show them.
+    pub const ALL: [Runtime; 3] = [Runtime::Tokio, Runtime::AsyncStd, Runtime::Smol];
+
+    /// The name on the command line and in the tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runtime::Tokio => "tokio",
+            Runtime::AsyncStd => "async-std",
+            Runtime::Smol => "smol",
+        }
+    }
+}
+
+/// What is measured: a runtime's bare primitive, or one of the examples' patterns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Pattern {
+    /// The floor: spawn every job, then await each handle; nothing else.
+    Bare,
+    /// `manual-await`: `spawn_and_await`.
+    ManualAwait,
+    /// `task-group`: `task_group`.
+    TaskGroup,
+    /// `wait`: `spawn_all`, `wait(AllCompleted)`, `cancel`.
+    Wait,
+    /// `gather`: `gather`.
+    Gather,
+    /// `as-completed`: `as_completed` with an empty loop body.
+    AsCompleted,
+    /// The scraper's loop: `scrape` with no limit and a deadline that never comes.
+    Scraper,
+}
+
+impl Pattern {
+    /// Every pattern, the floor first.
+    pub const ALL: [Pattern; 7] = [
+        Pattern::Bare,
+        Pattern::ManualAwait,
+        Pattern::TaskGroup,
+        Pattern::Wait,
+        Pattern::Gather,
+        Pattern::AsCompleted,
+        Pattern::Scraper,
+    ];
+
+    /// The name on the command line (and `bench.py`'s), and in the tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pattern::Bare => "bare",
+            Pattern::ManualAwait => "manual-await",
+            Pattern::TaskGroup => "task-group",
+            Pattern::Wait => "wait",
+            Pattern::Gather => "gather",
+            Pattern::AsCompleted => "as-completed",
+            Pattern::Scraper => "scraper",
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! One measurement, in this process: a pattern on a runtime, or a runtime's timer.
+//!
+//! The bench runs each measurement in a process of its own (`bench measure ...`), so that
+//! one measurement's memory, threads and warmed-up allocator do not colour the next.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use shared::{Ending, EventLog, Job};
+
+use crate::{Pattern, Runtime};
+
+/// The scraper's deadline in the bench: far beyond any run, so every page arrives.
+const NO_DEADLINE: Duration = Duration::from_secs(24 * 3600);
+
+/// What one run of a pattern took.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// From the first spawn until the pattern returned (and its results were dropped).
+    pub elapsed_ns: u64,
+    /// The resident memory just before the pattern started, in KiB.
+    pub baseline_kib: u64,
+    /// The peak resident memory while it ran, in KiB (`VmHWM`, reset at the start).
+    pub peak_kib: u64,
+    /// How many jobs' results the caller received: a check that every job ran.
+    pub received: usize,
+    /// The process's threads when the pattern returned, by name, with how many of each.
+    pub threads: BTreeMap<String, usize>,
+}
+
+/// How late a runtime's timer fires: a sleep of `period`, `count` times in a row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimerSample {
+    /// The mean overshoot (time slept minus the period), in microseconds.
+    pub mean_us: f64,
+    /// The 99th percentile of the overshoot, in microseconds.
+    pub p99_us: f64,
+}
+
+/// Runs `pattern` on `runtime` with `jobs` jobs of `delay` each, and measures it.
+///
+/// The runtime is set up as the examples' `main` sets it up, and warmed up by one empty
+/// task (so that its threads exist) before the clock starts and the memory baseline is
+/// taken. The jobs are the shared job with its event log switched off.
+pub fn measure(
+    runtime: Runtime,
+    pattern: Pattern,
+    jobs: usize,
+    delay: Duration,
+) -> anyhow::Result<Sample> {
+    let log = EventLog::disabled();
+    let jobs: Vec<Job> = (0..jobs)
+        .map(|id| Job::new(id, delay, Ending::Succeed, log.clone()))
+        .collect();
+    match runtime {
+        Runtime::Tokio => {
+            // What `#[tokio::main]` builds: one worker thread per core.
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_time()
+                .build()?;
+            rt.block_on(async {
+                tokio::spawn(async {}).await?;
+                Ok(window(on_tokio(pattern, jobs)).await)
+            })
+        }
+        Runtime::AsyncStd => async_std::task::block_on(async {
+            async_std::task::spawn(async {}).await;
+            Ok(window(on_async_std(pattern, jobs)).await)
+        }),
+        Runtime::Smol => smol::block_on(async {
+            smol::spawn(async {}).await;
+            Ok(window(on_smol(pattern, jobs)).await)
+        }),
+    }
+}
+
+/// Measures how late `runtime`'s timer fires: `count` sleeps of `period`, one after
+/// another, in a spawned task.
+pub fn timer(runtime: Runtime, period: Duration, count: usize) -> anyhow::Result<TimerSample> {
+    let overshoots = match runtime {
+        Runtime::Tokio => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_time()
+                .build()?;
+            rt.block_on(async {
+                tokio::spawn(overshoots(tokio::time::sleep, period, count)).await
+            })?
+        }
+        Runtime::AsyncStd => async_std::task::block_on(async_std::task::spawn(overshoots(
+            async_std::task::sleep,
+            period,
+            count,
+        ))),
+        Runtime::Smol => smol::block_on(smol::spawn(overshoots(
+            |period| async move {
+                smol::Timer::after(period).await;
+            },
+            period,
+            count,
+        ))),
+    };
+    Ok(summarize_overshoots(overshoots))
+}
+
+/// The mean and 99th percentile of the overshoots, in microseconds.
+fn summarize_overshoots(mut overshoots: Vec<Duration>) -> TimerSample {
+    overshoots.sort_unstable();
+    let micros = |d: &Duration| d.as_secs_f64() * 1e6;
+    let mean_us = overshoots.iter().map(micros).sum::<f64>() / overshoots.len().max(1) as f64;
+    let p99_us = overshoots
+        .get(percentile_index(overshoots.len(), 0.99))
+        .map_or(0.0, micros);
+    TimerSample { mean_us, p99_us }
+}
+
+/// The index of the `q` quantile in a sorted list of `len` values (nearest rank).
+fn percentile_index(len: usize, q: f64) -> usize {
+    let rank = (q * len as f64).ceil();
+    // Cannot truncate: `rank` is between 0 and `len`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let rank = rank as usize;
+    rank.saturating_sub(1).min(len.saturating_sub(1))
+}
+
+/// Sleeps `period` `count` times (after a few sleeps to warm up) and returns how late each
+/// one woke.
+async fn overshoots<S, F>(sleep: S, period: Duration, count: usize) -> Vec<Duration>
+where
+    S: Fn(Duration) -> F,
+    F: Future<Output = ()>,
+{
+    for _ in 0..3 {
+        sleep(period).await;
+    }
+    let mut late = Vec::with_capacity(count);
+    for _ in 0..count {
+        let start = Instant::now();
+        sleep(period).await;
+        late.push(start.elapsed().saturating_sub(period));
+    }
+    late
+}
+
+/// Runs `pattern` between two readings of the clock and of the memory.
+async fn window(pattern: impl Future<Output = usize>) -> Sample {
+    memory::reset_peak();
+    let baseline_kib = memory::status_kib("VmRSS:");
+    let start = Instant::now();
+    let received = pattern.await;
+    let elapsed = start.elapsed();
+    let peak_kib = memory::status_kib("VmHWM:").max(memory::status_kib("VmRSS:"));
+    Sample {
+        elapsed_ns: u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
+        baseline_kib,
+        peak_kib,
+        received,
+        threads: memory::threads(),
+    }
+}
+
+/// A pattern on tokio; returns how many results the caller received.
+async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
+    use tokio::time::sleep;
+    match pattern {
+        Pattern::Bare => {
+            let handles: Vec<_> = jobs
+                .into_iter()
+                .map(|job| tokio::spawn(job.run(sleep)))
+                .collect();
+            let mut received = 0;
+            for handle in handles {
+                received += usize::from(matches!(handle.await, Ok(Ok(_))));
+            }
+            received
+        }
+        Pattern::ManualAwait => manual_await_tokio::spawn_and_await(jobs)
+            .await
+            .results
+            .len(),
+        Pattern::TaskGroup => task_group_tokio::task_group(jobs)
+            .await
+            .map_or(0, |results| results.len()),
+        Pattern::Wait => {
+            let mut tasks = wait_tokio::spawn_all(jobs);
+            let when = wait_tokio::ReturnWhen::AllCompleted;
+            let (done, _pending) = wait_tokio::wait(&mut tasks, when, None).await;
+            wait_tokio::cancel(tasks).await;
+            ok_count(&done)
+        }
+        Pattern::Gather => gather_tokio::gather(jobs)
+            .await
+            .map_or(0, |results| results.len()),
+        Pattern::AsCompleted => {
+            let received = as_completed_tokio::as_completed(jobs, async |_, _| {}).await;
+            ok_count(&received)
+        }
+        Pattern::Scraper => {
+            let scrape = scraper_tokio::scrape(jobs, NO_DEADLINE, None, |_, _| {}).await;
+            ok_count(&scrape.arrived)
+        }
+    }
+}
+
+/// A pattern on async-std; returns how many results the caller received.
+async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
+    use async_std::task::{sleep, spawn};
+    match pattern {
+        Pattern::Bare => {
+            let handles: Vec<_> = jobs.into_iter().map(|job| spawn(job.run(sleep))).collect();
+            let mut received = 0;
+            for handle in handles {
+                received += usize::from(handle.await.is_ok());
+            }
+            received
+        }
+        Pattern::ManualAwait => manual_await_async_std::spawn_and_await(jobs)
+            .await
+            .results
+            .len(),
+        Pattern::TaskGroup => task_group_async_std::task_group(jobs)
+            .await
+            .map_or(0, |results| results.len()),
+        Pattern::Wait => {
+            let mut tasks = wait_async_std::spawn_all(jobs);
+            let when = wait_async_std::ReturnWhen::AllCompleted;
+            let (done, _pending) = wait_async_std::wait(&mut tasks, when, None).await;
+            wait_async_std::cancel(tasks).await;
+            ok_count(&done)
+        }
+        Pattern::Gather => gather_async_std::gather(jobs)
+            .await
+            .map_or(0, |results| results.len()),
+        Pattern::AsCompleted => {
+            let received = as_completed_async_std::as_completed(jobs, async |_, _| {}).await;
+            ok_count(&received)
+        }
+        Pattern::Scraper => {
+            let scrape = scraper_async_std::scrape(jobs, NO_DEADLINE, None, |_, _| {}).await;
+            ok_count(&scrape.arrived)
+        }
+    }
+}
+
+/// A pattern on smol; returns how many results the caller received.
+async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
+    use smol::{Timer, spawn};
+    match pattern {
+        Pattern::Bare => {
+            let handles: Vec<_> = jobs
+                .into_iter()
+                .map(|job| spawn(job.run(Timer::after)))
+                .collect();
+            let mut received = 0;
+            for handle in handles {
+                received += usize::from(handle.await.is_ok());
+            }
+            received
+        }
+        Pattern::ManualAwait => manual_await_smol::spawn_and_await(jobs).await.results.len(),
+        Pattern::TaskGroup => task_group_smol::task_group(jobs)
+            .await
+            .map_or(0, |results| results.len()),
+        Pattern::Wait => {
+            let mut tasks = wait_smol::spawn_all(jobs);
+            let when = wait_smol::ReturnWhen::AllCompleted;
+            let (done, _pending) = wait_smol::wait(&mut tasks, when, None).await;
+            wait_smol::cancel(tasks).await;
+            ok_count(&done)
+        }
+        Pattern::Gather => gather_smol::gather(jobs)
+            .await
+            .map_or(0, |results| results.len()),
+        Pattern::AsCompleted => {
+            let received = as_completed_smol::as_completed(jobs, async |_, _| {}).await;
+            ok_count(&received)
+        }
+        Pattern::Scraper => {
+            let scrape = scraper_smol::scrape(jobs, NO_DEADLINE, None, |_, _| {}).await;
+            ok_count(&scrape.arrived)
+        }
+    }
+}
+
+/// How many of the received `(job, result)` pairs are results, not errors.
+fn ok_count<T, E>(received: &[(usize, Result<T, E>)]) -> usize {
+    received.iter().filter(|(_, result)| result.is_ok()).count()
+}
+
+/// The process's memory and threads, read from `/proc` (Linux).
+pub mod memory {
+    use std::collections::BTreeMap;
+
+    /// Resets the peak resident memory (`VmHWM`) to the current one, so that the next
+    /// reading of the peak covers only what comes after (Linux 4.0 and later). Without it
+    /// (another OS, a locked-down `/proc`), the peak covers the whole process, which only
+    /// overstates the memory.
+    pub fn reset_peak() {
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+
+    /// A `kB` line of `/proc/self/status`, e.g. `VmRSS:`; 0 where there is none.
+    pub fn status_kib(key: &str) -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(key))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kib| kib.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The process's threads, by name (`/proc/self/task/*/comm`), with how many of each.
+    pub fn threads() -> BTreeMap<String, usize> {
+        let mut threads = BTreeMap::new();
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return threads;
+        };
+        for task in tasks.flatten() {
+            let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            *threads.entry(name.trim().to_owned()).or_insert(0) += 1;
+        }
+        threads
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_99th_percentile_is_the_nearest_rank() {
+        assert_eq!(percentile_index(100, 0.99), 98);
+        assert_eq!(percentile_index(200, 0.99), 197);
+        assert_eq!(percentile_index(1, 0.99), 0);
+        assert_eq!(percentile_index(0, 0.99), 0);
+    }
+
+    #[test]
+    fn overshoots_are_summarized_in_microseconds() {
+        let late: Vec<Duration> = (1..=100).map(Duration::from_micros).collect();
+        let summary = summarize_overshoots(late);
+        assert!((summary.mean_us - 50.5).abs() < 1e-9);
+        assert!((summary.p99_us - 99.0).abs() < 1e-9);
+    }
+}
