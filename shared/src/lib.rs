@@ -40,6 +40,8 @@ pub mod progress;
 mod report;
 mod run;
 pub mod scenarios;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 mod trace;
 
 pub use cli::{

@@ -10,28 +10,8 @@ use std::time::Duration;
 
 use gather_tokio::{gather, gather_return_exceptions, sequential};
 use proptest::prelude::*;
-use proptest::sample::subsequence;
-use shared::{Ending, EventKind, EventLog, Job, JobError};
-
-/// Up to 6 jobs: distinct delays from 2 ms to 10 s on a 2 ms grid, in any order, each
-/// ending as drawn (mostly succeeding).
-fn cases() -> impl Strategy<Value = (Vec<u64>, Vec<Ending>)> {
-    let grid: Vec<u64> = (1..=5000).map(|k| 2 * k).collect();
-    subsequence(grid, 1..=6)
-        .prop_shuffle()
-        .prop_flat_map(|delays| {
-            let endings = proptest::collection::vec(ending(), delays.len());
-            (Just(delays), endings)
-        })
-}
-
-fn ending() -> impl Strategy<Value = Ending> {
-    prop_oneof![
-        3 => Just(Ending::Succeed),
-        1 => Just(Ending::Fail),
-        1 => Just(Ending::Panic),
-    ]
-}
+use shared::strategies::{cases, jobs};
+use shared::{Ending, EventKind, EventLog};
 
 /// Runs `f` on a fresh current-thread runtime whose clock is paused, with a log on it.
 fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
@@ -45,33 +25,6 @@ fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
         let log = EventLog::new(|| tokio::time::Instant::now().into_std());
         f(log).await
     })
-}
-
-fn jobs(log: &EventLog, delays: &[u64], endings: &[Ending]) -> Vec<Job> {
-    delays
-        .iter()
-        .zip(endings)
-        .enumerate()
-        .map(|(id, (&ms, &ending))| Job::new(id, Duration::from_millis(ms), ending, log.clone()))
-        .collect()
-}
-
-/// What the caller gets from job `id` when it runs to its end.
-fn outcome(id: usize, ending: Ending) -> Result<String, JobError> {
-    match ending {
-        Ending::Succeed => Ok(format!("job {id} result")),
-        Ending::Fail => Err(JobError::Failed(id)),
-        Ending::Panic => Err(JobError::Panicked(id)),
-    }
-}
-
-/// The event that ends job `id` when it runs to its end.
-fn end_event(ending: Ending) -> EventKind {
-    match ending {
-        Ending::Succeed => EventKind::Finished,
-        Ending::Fail => EventKind::Failed,
-        Ending::Panic => EventKind::Panicked,
-    }
 }
 
 fn ms(ms: u64) -> Duration {
@@ -109,12 +62,12 @@ proptest! {
                 prop_assert!(states.iter().all(|s| *s == Some(EventKind::Finished)));
             }
             Some(k) => {
-                prop_assert_eq!(result, outcome(k, endings[k]).map(|v| vec![v]));
+                prop_assert_eq!(result, endings[k].result(k).map(|v| vec![v]));
                 prop_assert_eq!(elapsed, ms(delays[k]));
                 for id in 0..n {
                     let expected = match delays[id].cmp(&delays[k]) {
                         std::cmp::Ordering::Less => EventKind::Finished,
-                        std::cmp::Ordering::Equal => end_event(endings[k]),
+                        std::cmp::Ordering::Equal => endings[k].event(),
                         std::cmp::Ordering::Greater => EventKind::Cancelled,
                     };
                     prop_assert_eq!(states[id], Some(expected), "job {}", id);
@@ -134,10 +87,10 @@ proptest! {
             let results = gather_return_exceptions(jobs(&log, &delays, &endings)).await;
             (results, log.elapsed(), log.final_states(n))
         });
-        let expected: Vec<_> = (0..n).map(|id| outcome(id, endings[id])).collect();
+        let expected: Vec<_> = (0..n).map(|id| endings[id].result(id)).collect();
         prop_assert_eq!(results, expected);
         prop_assert_eq!(elapsed, ms(*delays.iter().max().unwrap()));
-        let ends: Vec<_> = endings.iter().map(|&e| Some(end_event(e))).collect();
+        let ends: Vec<_> = endings.iter().map(|&e| Some(e.event())).collect();
         prop_assert_eq!(states, ends);
     }
 
@@ -158,10 +111,10 @@ proptest! {
                 let values: Vec<String> = (0..n).map(|id| format!("job {id} result")).collect();
                 prop_assert_eq!(result, Ok(values));
             }
-            Some(k) => prop_assert_eq!(result, outcome(k, endings[k]).map(|v| vec![v])),
+            Some(k) => prop_assert_eq!(result, endings[k].result(k).map(|v| vec![v])),
         }
         for id in 0..n {
-            let expected = (id < ran).then(|| end_event(endings[id]));
+            let expected = (id < ran).then(|| endings[id].event());
             prop_assert_eq!(states[id], expected, "job {}", id);
         }
     }

@@ -10,29 +10,9 @@
 use std::time::Duration;
 
 use proptest::prelude::*;
-use proptest::sample::subsequence;
-use shared::{Ending, EventKind, EventLog, Job, JobError};
+use shared::strategies::{cases, jobs};
+use shared::{Ending, EventKind, EventLog};
 use timeout_tokio::{TimedOut, gather, scope, wait_for};
-
-/// Up to 6 jobs: distinct delays from 2 ms to 10 s on a 2 ms grid, in any order, each
-/// ending as drawn (mostly succeeding).
-fn cases() -> impl Strategy<Value = (Vec<u64>, Vec<Ending>)> {
-    let grid: Vec<u64> = (1..=5000).map(|k| 2 * k).collect();
-    subsequence(grid, 1..=6)
-        .prop_shuffle()
-        .prop_flat_map(|delays| {
-            let endings = proptest::collection::vec(ending(), delays.len());
-            (Just(delays), endings)
-        })
-}
-
-fn ending() -> impl Strategy<Value = Ending> {
-    prop_oneof![
-        3 => Just(Ending::Succeed),
-        1 => Just(Ending::Fail),
-        1 => Just(Ending::Panic),
-    ]
-}
 
 /// Runs `f` on a fresh current-thread runtime whose clock is paused, with a log on it.
 fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
@@ -46,33 +26,6 @@ fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
         let log = EventLog::new(|| tokio::time::Instant::now().into_std());
         f(log).await
     })
-}
-
-fn jobs(log: &EventLog, delays: &[u64], endings: &[Ending]) -> Vec<Job> {
-    delays
-        .iter()
-        .zip(endings)
-        .enumerate()
-        .map(|(id, (&ms, &ending))| Job::new(id, Duration::from_millis(ms), ending, log.clone()))
-        .collect()
-}
-
-/// What the caller gets from job `id` when it runs to its end.
-fn outcome(id: usize, ending: Ending) -> Result<String, JobError> {
-    match ending {
-        Ending::Succeed => Ok(format!("job {id} result")),
-        Ending::Fail => Err(JobError::Failed(id)),
-        Ending::Panic => Err(JobError::Panicked(id)),
-    }
-}
-
-/// The event that ends job `id` when it runs to its end.
-fn end_event(ending: Ending) -> EventKind {
-    match ending {
-        Ending::Succeed => EventKind::Finished,
-        Ending::Fail => EventKind::Failed,
-        Ending::Panic => EventKind::Panicked,
-    }
 }
 
 fn ms(ms: u64) -> Duration {
@@ -101,9 +54,9 @@ proptest! {
             (result, log.elapsed(), log.final_states(1), log.running())
         });
         if delays[0] < limit {
-            prop_assert_eq!(result, Ok(outcome(0, endings[0])));
+            prop_assert_eq!(result, Ok(endings[0].result(0)));
             prop_assert_eq!(elapsed, ms(delays[0]));
-            prop_assert_eq!(states, [Some(end_event(endings[0]))]);
+            prop_assert_eq!(states, [Some(endings[0].event())]);
         } else {
             prop_assert_eq!(result, Err(TimedOut));
             prop_assert_eq!(elapsed, ms(limit));
@@ -132,7 +85,7 @@ proptest! {
         // The moment the gather returns: its first error, or the deadline, or the end.
         let end = match first_error {
             Some(k) => {
-                prop_assert_eq!(result, Ok(outcome(k, endings[k]).map(|v| vec![v])));
+                prop_assert_eq!(result, Ok(endings[k].result(k).map(|v| vec![v])));
                 delays[k]
             }
             None if longest < limit => {
@@ -148,7 +101,7 @@ proptest! {
         prop_assert_eq!(elapsed, ms(end));
         for id in 0..n {
             let expected = if delays[id] <= end {
-                end_event(endings[id])
+                endings[id].event()
             } else {
                 EventKind::Cancelled
             };
@@ -184,8 +137,8 @@ proptest! {
             }
             at += delays[id];
             end = at;
-            expected_states[id] = Some(end_event(endings[id]));
-            match outcome(id, endings[id]) {
+            expected_states[id] = Some(endings[id].event());
+            match endings[id].result(id) {
                 Ok(value) => expected_results.push(value),
                 Err(err) => {
                     expected = Ok(Err(err));

@@ -10,29 +10,9 @@
 use std::time::Duration;
 
 use proptest::prelude::*;
-use proptest::sample::subsequence;
-use shared::{Ending, EventKind, EventLog, Job, JobError};
+use shared::strategies::{cases, jobs};
+use shared::{Ending, EventKind, EventLog};
 use wait_tokio::{ReturnWhen, cancel, spawn_all, wait};
-
-/// Up to 6 jobs: distinct delays from 2 ms to 10 s on a 2 ms grid, in any order, each
-/// ending as drawn (mostly succeeding).
-fn cases() -> impl Strategy<Value = (Vec<u64>, Vec<Ending>)> {
-    let grid: Vec<u64> = (1..=5000).map(|k| 2 * k).collect();
-    subsequence(grid, 1..=6)
-        .prop_shuffle()
-        .prop_flat_map(|delays| {
-            let endings = proptest::collection::vec(ending(), delays.len());
-            (Just(delays), endings)
-        })
-}
-
-fn ending() -> impl Strategy<Value = Ending> {
-    prop_oneof![
-        3 => Just(Ending::Succeed),
-        1 => Just(Ending::Fail),
-        1 => Just(Ending::Panic),
-    ]
-}
 
 /// Runs `f` on a fresh current-thread runtime whose clock is paused, with a log on it.
 fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
@@ -46,33 +26,6 @@ fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
         let log = EventLog::new(|| tokio::time::Instant::now().into_std());
         f(log).await
     })
-}
-
-fn jobs(log: &EventLog, delays: &[u64], endings: &[Ending]) -> Vec<Job> {
-    delays
-        .iter()
-        .zip(endings)
-        .enumerate()
-        .map(|(id, (&ms, &ending))| Job::new(id, Duration::from_millis(ms), ending, log.clone()))
-        .collect()
-}
-
-/// What the caller gets from job `id` when it runs to its end.
-fn outcome(id: usize, ending: Ending) -> Result<String, JobError> {
-    match ending {
-        Ending::Succeed => Ok(format!("job {id} result")),
-        Ending::Fail => Err(JobError::Failed(id)),
-        Ending::Panic => Err(JobError::Panicked(id)),
-    }
-}
-
-/// The event that ends job `id` when it runs to its end.
-fn end_event(ending: Ending) -> EventKind {
-    match ending {
-        Ending::Succeed => EventKind::Finished,
-        Ending::Fail => EventKind::Failed,
-        Ending::Panic => EventKind::Panicked,
-    }
 }
 
 fn ms(ms: u64) -> Duration {
@@ -137,7 +90,7 @@ proptest! {
         let expected_done: Vec<_> = by_delay
             .iter()
             .filter(|&&id| delays[id] <= returns)
-            .map(|&id| (id, outcome(id, endings[id])))
+            .map(|&id| (id, endings[id].result(id)))
             .collect();
         prop_assert_eq!(&done, &expected_done);
         let expected_pending: Vec<usize> = (0..n).filter(|&id| delays[id] > returns).collect();
@@ -152,7 +105,7 @@ proptest! {
             let expected = if pending.contains(&id) {
                 EventKind::Cancelled
             } else {
-                end_event(endings[id])
+                endings[id].event()
             };
             prop_assert_eq!(states[id], Some(expected), "job {}", id);
         }
