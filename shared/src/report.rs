@@ -41,6 +41,16 @@ pub enum Value {
     Err(String),
 }
 
+impl From<&Result<String, JobError>> for Value {
+    /// A job's result, or its error's message.
+    fn from(result: &Result<String, JobError>) -> Self {
+        match result {
+            Ok(value) => Value::Ok(value.clone()),
+            Err(err) => Value::Err(err.to_string()),
+        }
+    }
+}
+
 /// The report of one run, field for field the contract's `--json` object.
 ///
 /// An example fills in what its caller received ([`Report::received`],
@@ -72,10 +82,7 @@ pub struct Report {
 impl Report {
     /// Records a result or error that the caller received as a value.
     pub fn received(&mut self, job: usize, result: &Result<String, JobError>) {
-        let value = match result {
-            Ok(value) => Value::Ok(value.clone()),
-            Err(err) => Value::Err(err.to_string()),
-        };
+        let value = Value::from(result);
         self.results.push(Received { job, value });
     }
 

@@ -1,8 +1,8 @@
 //! What the contract expects, computed from the jobs: the semantics of CPython's asyncio
 //! written down once, for the patterns whose outcome follows from the delays alone.
 
-use shared::EventKind::{self, Cancelled, Failed, Finished, Panicked};
-use shared::{Outcome, Received, Value};
+use shared::EventKind::{self, Cancelled, Finished};
+use shared::{Config, Ending, Outcome, Received, Value};
 
 use crate::Fingerprint;
 
@@ -43,24 +43,23 @@ impl Jobs {
         args
     }
 
+    /// How job `i` ends when nothing cancels it, by the shared crate's own rule (a job in
+    /// both lists panics).
+    fn ending(&self, i: usize) -> Ending {
+        Config::with_delays(&self.delays)
+            .failing(&self.fail)
+            .panicking(&self.panic)
+            .ending(i)
+    }
+
     /// How job `i` ends when it runs to its end: `finished`, `failed` or `panicked`.
     fn end(&self, i: usize) -> EventKind {
-        if self.panic.contains(&i) {
-            Panicked
-        } else if self.fail.contains(&i) {
-            Failed
-        } else {
-            Finished
-        }
+        self.ending(i).event()
     }
 
     /// What the caller receives from job `i` when it ends.
     fn value(&self, i: usize) -> Value {
-        match self.end(i) {
-            Finished => Value::Ok(format!("job {i} result")),
-            Panicked => Value::Err(format!("job {i} panicked")),
-            _ => Value::Err(format!("job {i} failed")),
-        }
+        Value::from(&self.ending(i).result(i))
     }
 
     fn error(&self, i: usize) -> Fingerprint {
