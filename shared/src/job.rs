@@ -90,6 +90,7 @@ pub struct Job {
     delay: Duration,
     ending: Ending,
     log: EventLog,
+    gate: Option<Gate>,
 }
 
 impl Job {
@@ -100,7 +101,17 @@ impl Job {
             delay,
             ending,
             log,
+            gate: None,
         }
+    }
+
+    /// The same job, but instead of sleeping its delay it waits until `gate` opens: a test
+    /// says when the job ends, so that an order it checks is caused, not raced against a
+    /// loaded machine's timers. See [`gate`].
+    #[must_use]
+    pub fn gated(mut self, gate: Gate) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// The job's number: its index in the delays.
@@ -150,7 +161,9 @@ impl Job {
             ended: false,
         };
         self.log.record(self.id, EventKind::Started);
-        if self.delay.is_zero() {
+        if let Some(gate) = &self.gate {
+            gate.opened().await;
+        } else if self.delay.is_zero() {
             // A zero delay yields once, as `asyncio.sleep(0)` does, without the timer: tokio
             // rounds every sleep up to its next millisecond tick, so `sleep(ZERO)` would
             // wait for that tick and cost a timer entry, and the benchmark's jobs without a
@@ -172,6 +185,67 @@ impl Job {
             Ending::Panic => panic!("job {} panicked", self.id),
         }
     }
+}
+
+/// Makes a gate, closed: jobs made [`Job::gated`] with the [`Gate`] wait until the
+/// [`Opener`] opens it (or is dropped, so that a failing test never hangs on a gate it did
+/// not open). One gate can hold many jobs, which then all end at the same moment, on
+/// whichever threads the runtime wakes them: that is how a test repeats a race.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use shared::{Ending, EventKind, EventLog, Job};
+///
+/// let log = EventLog::new(Instant::now);
+/// let (opener, gate) = shared::gate();
+/// let job = Job::new(0, Duration::from_secs(3600), Ending::Succeed, log.clone()).gated(gate);
+/// let run = std::thread::spawn(move || futures::executor::block_on(job.run(|_| async {})));
+/// opener.open();
+/// assert_eq!(run.join().unwrap(), Ok("job 0 result".to_owned()));
+/// assert_eq!(log.events_of(0), [EventKind::Started, EventKind::Finished]);
+/// ```
+pub fn gate() -> (Opener, Gate) {
+    let (tx, rx) = async_channel::bounded(1);
+    (Opener(tx), Gate(rx))
+}
+
+/// The side of a [`gate`] that jobs wait on; clone it to hold several jobs.
+#[derive(Clone, Debug)]
+pub struct Gate(async_channel::Receiver<()>);
+
+impl Gate {
+    /// Waits until the gate is opened (nothing is ever sent: closing the channel wakes
+    /// every waiting job at once).
+    async fn opened(&self) {
+        let _ = self.0.recv().await;
+    }
+}
+
+/// The side of a [`gate`] that the test holds.
+#[derive(Debug)]
+pub struct Opener(async_channel::Sender<()>);
+
+impl Opener {
+    /// Opens the gate: every job waiting on it goes on, now and from now on.
+    pub fn open(self) {
+        self.0.close();
+    }
+}
+
+/// A gate for each of `jobs`, in order: `gates(jobs).0[i]` ends job `i`.
+///
+/// ```
+/// use shared::{Config, EventLog};
+/// let (openers, jobs) = shared::gates(Config::with_delays(&[1.0, 2.0]).jobs(&EventLog::disabled()));
+/// assert_eq!((openers.len(), jobs.len()), (2, 2));
+/// ```
+pub fn gates(jobs: Vec<Job>) -> (Vec<Opener>, Vec<Job>) {
+    jobs.into_iter()
+        .map(|job| {
+            let (opener, gate) = gate();
+            (opener, job.gated(gate))
+        })
+        .unzip()
 }
 
 /// A future that is pending once, having asked to be polled again, then ready: one trip

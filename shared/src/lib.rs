@@ -48,7 +48,7 @@ pub use cli::{
     Args, Cli, Config, DefaultDelays, Defaults, MAX_SECONDS, MAX_TASKS, NoExtra, Scenario, Spread,
     UsageError, parse,
 };
-pub use job::{Ending, Job, JobError, quiet_job_panics};
+pub use job::{Ending, Gate, Job, JobError, Opener, gate, gates, quiet_job_panics};
 pub use log::{Clock, Event, EventKind, EventLog};
 pub use report::{Outcome, Received, Report, Value};
 pub use run::{Run, Runtime};
