@@ -272,6 +272,19 @@ async def cancel_cleanup(run):
 
 async def scraper(run):
     tasks = [asyncio.create_task(run.job(i)) for i in range(len(run.args.delays))]
+    if run.args.scenario == "tutorial":
+        # The tutorial's own solution: wait for every page with a timeout, then cancel the
+        # pending ones. Outcome `timeout` when any timed out (`wait` itself does not raise).
+        done, pending = await asyncio.wait(tasks, timeout=run.args.timeout)
+        for task in pending:
+            task.cancel()
+        index = {task: i for i, task in enumerate(tasks)}
+        for i in run.completion_order([index[t] for t in done]):
+            run.received_task(i, tasks[i])
+        run.report["pending"] = sorted(index[t] for t in pending)
+        if pending:
+            run.report["outcome"] = "timeout"
+        return
     try:
         async with asyncio.timeout(run.args.timeout):
             for coro in asyncio.as_completed(tasks):
@@ -294,7 +307,7 @@ PATTERNS = {
     "as-completed": (as_completed, ["default"], [3.0, 1.0, 2.0], 3.0),
     "timeout": (timeout, ["wait-for", "gather", "scope"], None, None),
     "cancel-cleanup": (cancel_cleanup, ["cancel", "cleanup", "abort"], [10.0], 3.0),
-    "scraper": (scraper, ["default"], None, 3.0),
+    "scraper": (scraper, ["default", "tutorial"], None, 3.0),
 }
 
 

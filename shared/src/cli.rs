@@ -1,5 +1,7 @@
 //! The command line every example shares, and its validation.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
@@ -44,6 +46,11 @@ pub trait Scenario: ValueEnum + Copy + Send + Sync + 'static {
     const PATTERN: &'static str;
     /// The Python it mirrors, for `--help`.
     const PYTHON: &'static str;
+    /// The shared flags beyond the jobs' own (`--delays`, `--tasks`, `--delay`, `--fail`,
+    /// `--panic`, `--json`) that this pattern reads, e.g. `&["--timeout"]`. The others are
+    /// hidden from its `--help` and refused on its command line, so that a flag never seems
+    /// to work where nothing reads it.
+    const FLAGS: &'static [&'static str] = &[];
 
     /// The contract's defaults for this scenario.
     fn defaults(self) -> Defaults;
@@ -235,18 +242,88 @@ pub struct UsageError {
     pub reason: String,
 }
 
-/// `value` with its control characters escaped, so that it prints on one line.
+/// `value` with every character that would break the line or hide itself escaped
+/// (`\n`, `\u{2028}`, `\u{200b}`), so that it prints on one line, as typed.
 fn one_line_value(value: &str) -> String {
     value
         .chars()
         .map(|c| {
-            if c.is_control() {
+            if is_invisible(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
             }
         })
         .collect()
+}
+
+/// Whether `c` breaks a line or shows nothing where it stands: control characters, every
+/// white space but the plain space (line and paragraph separators among them), and the
+/// Unicode format characters (zero-width spaces and joiners, direction marks and overrides,
+/// the byte-order mark, tags).
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61c}'
+                | '\u{6dd}'
+                | '\u{70f}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0001}'
+                | '\u{e0020}'..='\u{e007f}'
+        )
+}
+
+/// Refuses an argument that is not UTF-8 text, naming its flag, before clap sees it (clap's
+/// own message names none). The bytes that are not text are shown as `\xFF`.
+fn check_arguments_are_text() -> Result<(), String> {
+    let mut previous: Option<String> = None;
+    for arg in std::env::args_os().skip(1) {
+        if let Some(text) = arg.to_str() {
+            previous = Some(text.to_owned());
+            continue;
+        }
+        let shown = escape_bytes(arg.as_encoded_bytes());
+        // `--delays=0.1,\xFF` names its flag itself; `--delays 0.1,\xFF` in the argument
+        // before it.
+        let own = shown
+            .strip_prefix("--")
+            .and_then(|rest| rest.split_once('='))
+            .map(|(name, value)| (format!("--{name}"), value.to_owned()));
+        let (flag, value) = match (own, &previous) {
+            (Some((flag, value)), _) => (flag, value),
+            (None, Some(flag)) if flag.starts_with("--") && !flag.contains('=') => {
+                (flag.clone(), shown)
+            }
+            (None, _) => ("an argument".to_owned(), shown),
+        };
+        let value = one_line_value(&value);
+        return Err(format!(
+            "invalid value '{value}' for '{flag}': not valid UTF-8 text"
+        ));
+    }
+    Ok(())
+}
+
+/// The bytes as text, with each byte that is not part of valid UTF-8 shown as `\xFF`.
+fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02X}");
+        }
+    }
+    out
 }
 
 impl UsageError {
@@ -264,9 +341,9 @@ impl UsageError {
 pub struct Config {
     /// Job i sleeps `delays[i]`.
     pub delays: Vec<Duration>,
-    /// The jobs that return an error.
+    /// The jobs that return an error, sorted.
     pub fail: Vec<usize>,
-    /// The jobs that panic.
+    /// The jobs that panic, sorted.
     pub panic: Vec<usize>,
     /// `--timeout`.
     pub timeout: Duration,
@@ -310,6 +387,7 @@ impl Config {
     #[must_use]
     pub fn failing(mut self, jobs: &[usize]) -> Self {
         self.fail = jobs.to_vec();
+        self.fail.sort_unstable();
         self
     }
 
@@ -317,6 +395,7 @@ impl Config {
     #[must_use]
     pub fn panicking(mut self, jobs: &[usize]) -> Self {
         self.panic = jobs.to_vec();
+        self.panic.sort_unstable();
         self
     }
 
@@ -337,9 +416,11 @@ impl Config {
 
     /// How job `id` ends when nothing cancels it.
     pub fn ending(&self, id: usize) -> Ending {
-        if self.panic.contains(&id) {
+        // The lists are sorted (see `indices`), so that a million jobs with a million of
+        // them failing cost a million binary searches, not a million scans.
+        if self.panic.binary_search(&id).is_ok() {
             Ending::Panic
-        } else if self.fail.contains(&id) {
+        } else if self.fail.binary_search(&id).is_ok() {
             Ending::Fail
         } else {
             Ending::Succeed
@@ -347,7 +428,48 @@ impl Config {
     }
 }
 
+/// The shared flags that only some patterns read, by their clap id.
+const OPTIONAL_FLAGS: &[(&str, &str)] = &[
+    ("timeout", "--timeout"),
+    ("cancel_after", "--cancel-after"),
+    ("cleanup", "--cleanup"),
+    ("main_delay", "--main-delay"),
+    ("seed", "--seed"),
+];
+
 impl Args {
+    /// The optional flags given on the command line, with their values.
+    fn optional_given(&self) -> [(&'static str, Option<&str>); 5] {
+        [
+            ("--timeout", self.timeout.as_deref()),
+            ("--cancel-after", self.cancel_after.as_deref()),
+            ("--cleanup", self.cleanup.as_deref()),
+            ("--main-delay", self.main_delay.as_deref()),
+            ("--seed", self.seed.as_deref()),
+        ]
+    }
+
+    /// Refuses a shared flag that `pattern`, which reads only `flags`, does not read.
+    fn check_used(&self, pattern: &str, flags: &[&str]) -> Result<(), UsageError> {
+        for (flag, value) in self.optional_given() {
+            let Some(value) = value else { continue };
+            if flags.contains(&flag) {
+                continue;
+            }
+            let users: Vec<&str> = crate::scenarios::PATTERN_FLAGS
+                .iter()
+                .filter(|(_, flags)| flags.contains(&flag))
+                .map(|(pattern, _)| *pattern)
+                .collect();
+            let reason = format!(
+                "{pattern} does not use {flag} (the patterns that do: {})",
+                users.join(", ")
+            );
+            return Err(UsageError::new(flag, value, reason));
+        }
+        Ok(())
+    }
+
     /// Checks every value and fills in the scenario's defaults.
     pub fn resolve(&self, defaults: Defaults) -> Result<Config, UsageError> {
         let seed = match &self.seed {
@@ -360,7 +482,7 @@ impl Args {
         let delays = self.delays(defaults.delays, seed)?;
         let fail = indices("--fail", self.fail.as_deref(), delays.len())?;
         let panic = indices("--panic", self.panic.as_deref(), delays.len())?;
-        if let Some(job) = fail.iter().find(|job| panic.contains(job)) {
+        if let Some(job) = fail.iter().find(|job| panic.binary_search(job).is_ok()) {
             let value = self.panic.as_deref().unwrap_or_default();
             let reason = format!("job {job} is in --fail too; a job can only end one way");
             return Err(UsageError::new("--panic", value, reason));
@@ -495,10 +617,19 @@ pub fn parse<S: Scenario, X: clap::Args + FromArgMatches>(
     name: String,
     about: String,
 ) -> (S, Config, X) {
-    let command = Cli::<S, X>::command()
+    let check = check_arguments_are_text();
+    let mut command = Cli::<S, X>::command()
         .name(name.clone())
         .bin_name(name)
         .about(about);
+    for (id, flag) in OPTIONAL_FLAGS {
+        if !S::FLAGS.contains(flag) {
+            command = command.mut_arg(*id, |arg| arg.hide(true));
+        }
+    }
+    if let Err(err) = check {
+        usage_exit(&format!("error: {err}"));
+    }
     let result = command
         .try_get_matches()
         .and_then(|matches| Cli::<S, X>::from_arg_matches(&matches));
@@ -511,9 +642,34 @@ pub fn parse<S: Scenario, X: clap::Args + FromArgMatches>(
         Err(err) => usage_exit(&one_line(&err.render().to_string())),
     };
     let scenario = cli.scenario.unwrap_or_else(first_variant);
+    if let Err(err) = cli.args.check_used(S::PATTERN, S::FLAGS) {
+        usage_exit(&format!("error: {err}"));
+    }
     match cli.args.resolve(scenario.defaults()) {
         Ok(config) => (scenario, config, cli.extra),
         Err(err) => usage_exit(&format!("error: {err}")),
+    }
+}
+
+/// The most worker threads a runtime may be asked for in the environment: far beyond any
+/// machine's cores, far below what makes a runtime fail to start (smol aborts at 100 000).
+pub const MAX_THREADS: usize = 1024;
+
+/// Checks the runtime's thread-count variable (`SMOL_THREADS=0` hangs smol 2.0,
+/// `TOKIO_WORKER_THREADS=0` panics inside tokio): unset, or a whole number from 1 to
+/// [`MAX_THREADS`]; else one line naming the variable and the value, and exit status 2.
+pub(crate) fn check_threads_variable(variable: &str) {
+    let Some(value) = std::env::var_os(variable) else {
+        return;
+    };
+    let text = value.to_string_lossy();
+    match text.parse::<usize>() {
+        Ok(threads) if (1..=MAX_THREADS).contains(&threads) => {}
+        _ => usage_exit(&format!(
+            "error: invalid value '{}' for the environment variable {variable}: expected a \
+             whole number of threads from 1 to {MAX_THREADS}",
+            one_line_value(&text)
+        )),
     }
 }
 
@@ -534,11 +690,13 @@ fn one_line(rendered: &str) -> String {
         .filter(|line| {
             !line.is_empty() && !line.starts_with("Usage:") && !line.starts_with("For more")
         })
+        .map(one_line_value)
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 fn usage_exit(message: &str) -> ! {
-    eprintln!("{message}");
+    // A usage error is status 2 even when stderr cannot be written (`2>/dev/full`).
+    let _ = writeln!(std::io::stderr(), "{message}");
     std::process::exit(2)
 }

@@ -1,6 +1,7 @@
 //! The simulated job: the `fetch`/`work` coroutine of the Python tutorials.
 
 use std::future::Future;
+use std::io::Write as _;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -283,7 +284,12 @@ pub fn quiet_job_panics() {
                 Some(message) => {
                     let thread = std::thread::current();
                     let name = thread.name().unwrap_or("<unnamed>");
-                    eprintln!("thread '{name}' panicked: {message} (the simulated bug of --panic)");
+                    // `eprintln!` would panic inside this hook if stderr cannot be written
+                    // (`2>/dev/full`), and a panic in a panic hook aborts the process.
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "thread '{name}' panicked: {message} (the simulated bug of --panic)"
+                    );
                 }
                 None => previous(info),
             }

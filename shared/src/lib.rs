@@ -36,6 +36,7 @@
 mod cli;
 mod job;
 mod log;
+pub mod output;
 pub mod progress;
 mod report;
 mod run;
@@ -45,12 +46,12 @@ pub mod strategies;
 mod trace;
 
 pub use cli::{
-    Args, Cli, Config, DefaultDelays, Defaults, MAX_SECONDS, MAX_TASKS, NoExtra, Scenario, Spread,
-    UsageError, parse,
+    Args, Cli, Config, DefaultDelays, Defaults, MAX_SECONDS, MAX_TASKS, MAX_THREADS, NoExtra,
+    Scenario, Spread, UsageError, parse,
 };
 pub use job::{Ending, Gate, Job, JobError, Opener, gate, gates, quiet_job_panics};
 pub use log::{Clock, Event, EventKind, EventLog};
-pub use report::{Outcome, Received, Report, Value};
+pub use report::{JobState, Outcome, Received, Report, Value};
 pub use run::{Run, Runtime};
 
 /// The tutorials' name for job `i`: `A`, `B`, … `Z`, then `AA`, `AB`, … like spreadsheet

@@ -23,11 +23,28 @@ pub enum Progress {
     Bar(ProgressBar),
 }
 
-/// Whether this run will draw a bar: stdout is a terminal and `--json` is not among the
-/// arguments. It reads the raw arguments, so that an example can ask before it parses them
-/// (see [`silence_job_lines`]).
+/// Whether this run will draw a bar: stdout is a terminal that can draw one, and `--json`
+/// is not among the arguments. It reads the raw arguments, so that an example can ask
+/// before it parses them (see [`silence_job_lines`]).
 pub fn bar_wanted() -> bool {
-    std::io::stdout().is_terminal() && !std::env::args().any(|arg| arg == "--json")
+    can_draw() && !std::env::args_os().any(|arg| arg == "--json")
+}
+
+/// Whether stdout is a terminal that can redraw a line in place: not a pipe or a file, and
+/// not a terminal that says it cannot (`TERM=dumb`, or no `TERM` at all). Where it cannot,
+/// every result is a plain line: what is printed never depends on whether a bar can be drawn.
+fn can_draw() -> bool {
+    let term = std::env::var_os("TERM");
+    std::io::stdout().is_terminal()
+        && term.is_some_and(|term| !term.is_empty() && term != "dumb")
+        && !ProgressDrawTarget::stdout().is_hidden()
+}
+
+/// Whether the live lines may be coloured: on a terminal that can draw (see above), unless
+/// `NO_COLOR` is set to anything but the empty string (<https://no-color.org>).
+pub fn colour_wanted() -> bool {
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    can_draw() && !no_colour
 }
 
 /// Turns off the jobs' live log lines (`Task A: starting`, …): with a bar on the screen they
@@ -45,7 +62,7 @@ impl Progress {
         if json {
             return Progress::Quiet;
         }
-        if !std::io::stdout().is_terminal() {
+        if !can_draw() {
             return Progress::Lines;
         }
         let template = format!("{{spinner}} {{elapsed:>3}} [{{bar:30}}] {{pos}}/{{len}} {unit}");
@@ -65,7 +82,7 @@ impl Progress {
     pub fn line(&self, text: &str) {
         match self {
             Progress::Quiet => {}
-            Progress::Lines => println!("{text}"),
+            Progress::Lines => crate::output::line(text),
             Progress::Bar(bar) => bar.println(text),
         }
     }
@@ -104,7 +121,7 @@ impl Progress {
     pub fn finish(&self) {
         if let Progress::Bar(bar) = self {
             bar.abandon();
-            println!();
+            crate::output::line("");
         }
     }
 }

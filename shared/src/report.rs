@@ -2,6 +2,9 @@
 
 use std::fmt::Write as _;
 
+/// How many received lines, and job names per group, the human summary shows.
+pub const SHOWN: usize = 20;
+
 use serde::{Deserialize, Serialize};
 
 use crate::job::JobError;
@@ -47,6 +50,28 @@ impl From<&Result<String, JobError>> for Value {
         match result {
             Ok(value) => Value::Ok(value.clone()),
             Err(err) => Value::Err(err.to_string()),
+        }
+    }
+}
+
+/// Where one job stands when the report is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobState {
+    /// The job has no events: it never started.
+    NeverStarted,
+    /// The job started and has no terminal event yet.
+    Running,
+    /// The job's final state: its last `finished`, `failed`, `panicked` or `cancelled`.
+    Ended(EventKind),
+}
+
+impl JobState {
+    /// The human wording: `finished`, `cancelled`, `still running`, `never started`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::NeverStarted => "never started",
+            JobState::Running => "still running",
+            JobState::Ended(event) => event.as_str(),
         }
     }
 }
@@ -124,8 +149,36 @@ impl Report {
         }
     }
 
-    /// A job's final state: its last terminal event, or `None` if it never started or is
-    /// still running.
+    /// Where each of jobs `0..jobs` stands, in job order, read in one pass over the events
+    /// (so that a report of a million jobs costs a million steps, not a million squared).
+    ///
+    /// ```
+    /// use shared::{Config, EventKind, JobState, Run, Runtime};
+    ///
+    /// let run = Run::new("gather", Runtime::Smol, "default", Config::with_delays(&[1.0; 3]), std::time::Instant::now);
+    /// run.log().record(0, EventKind::Started);
+    /// run.log().record(1, EventKind::Started);
+    /// run.log().record(1, EventKind::Cancelled);
+    /// let states = run.report().states(3);
+    /// assert_eq!(states, [JobState::Running, JobState::Ended(EventKind::Cancelled), JobState::NeverStarted]);
+    /// ```
+    pub fn states(&self, jobs: usize) -> Vec<JobState> {
+        let mut states = vec![JobState::NeverStarted; jobs];
+        for event in &self.events {
+            let Some(state) = states.get_mut(event.job) else {
+                continue;
+            };
+            if event.event == EventKind::Started {
+                *state = JobState::Running;
+            } else if event.event.is_terminal() {
+                *state = JobState::Ended(event.event);
+            }
+        }
+        states
+    }
+
+    /// One job's final state: its last terminal event, or `None` if it never started or is
+    /// still running. It scans every event: for many jobs, use [`Report::states`].
     pub fn final_state(&self, job: usize) -> Option<EventKind> {
         self.events
             .iter()
@@ -182,7 +235,9 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// The human summary printed after the run's own lines.
+    /// The human summary printed after the run's own lines. However many jobs there are,
+    /// it stays short enough to read: at most [`SHOWN`] received lines, and the final
+    /// states grouped (`finished: 19 998 jobs; cancelled: B, D`).
     pub fn to_human(&self, jobs: usize) -> String {
         let mut out = String::new();
         let name = |job: usize| format!("Task {} (job {job})", crate::job_name(job));
@@ -190,28 +245,32 @@ impl Report {
         if self.results.is_empty() {
             let _ = writeln!(out, "  (nothing)");
         }
-        for received in &self.results {
+        for received in self.results.iter().take(SHOWN) {
             let _ = match &received.value {
                 Value::Ok(value) => writeln!(out, "  {}: {value:?}", name(received.job)),
                 Value::Err(err) => writeln!(out, "  {}: error: {err}", name(received.job)),
             };
         }
-        if !self.pending.is_empty() {
+        if self.results.len() > SHOWN {
+            let more = self.results.len() - SHOWN;
+            let errors = self.results[SHOWN..]
+                .iter()
+                .filter(|r| matches!(r.value, Value::Err(_)))
+                .count();
+            let _ = writeln!(
+                out,
+                "  ... and {} more ({} errors)",
+                count(more),
+                count(errors)
+            );
+        }
+        if self.pending.len() > SHOWN {
+            let _ = writeln!(out, "Pending: {}", names(&self.pending));
+        } else if !self.pending.is_empty() {
             let pending: Vec<String> = self.pending.iter().map(|&job| name(job)).collect();
             let _ = writeln!(out, "Pending: {}", pending.join(", "));
         }
-        let running = self.still_running();
-        let states: Vec<String> = (0..jobs)
-            .map(|job| {
-                let state = match self.final_state(job) {
-                    Some(event) => event.as_str(),
-                    None if running.contains(&job) => "still running",
-                    None => "never started",
-                };
-                format!("{} {state}", crate::job_name(job))
-            })
-            .collect();
-        let _ = writeln!(out, "Final states: {}", states.join(", "));
+        let _ = writeln!(out, "Final states: {}", grouped_states(&self.states(jobs)));
         let outcome = match (&self.outcome, &self.error) {
             (Outcome::Ok, _) => "ok".to_owned(),
             (Outcome::Error, Some(err)) => format!("error: {err}"),
@@ -226,4 +285,62 @@ impl Report {
         let _ = write!(out, "Time: {:.2}s", self.elapsed_ms / 1000.0);
         out
     }
+}
+
+/// The jobs' short names, `A, C, AB`, or for more than [`SHOWN`] jobs their count and the
+/// first few: `1 000 000 jobs (A, B, C, ...)`.
+fn names(jobs: &[usize]) -> String {
+    let shown: Vec<String> = jobs
+        .iter()
+        .take(SHOWN)
+        .map(|&j| crate::job_name(j))
+        .collect();
+    if jobs.len() <= SHOWN {
+        shown.join(", ")
+    } else {
+        format!(
+            "{} jobs ({}, ...)",
+            count(jobs.len()),
+            shown[..3].join(", ")
+        )
+    }
+}
+
+/// The final states, one group per state in job order: `A finished, B cancelled` for a
+/// few jobs; `finished: 19 998 jobs (A, C, E, ...); cancelled: B, D` for many.
+fn grouped_states(states: &[JobState]) -> String {
+    if states.len() <= SHOWN {
+        let each: Vec<String> = states
+            .iter()
+            .enumerate()
+            .map(|(job, state)| format!("{} {}", crate::job_name(job), state.as_str()))
+            .collect();
+        return each.join(", ");
+    }
+    // The groups in the order their state first appears; a handful of states at most.
+    let mut groups: Vec<(JobState, Vec<usize>)> = Vec::new();
+    for (job, &state) in states.iter().enumerate() {
+        match groups.iter_mut().find(|(s, _)| *s == state) {
+            Some((_, jobs)) => jobs.push(job),
+            None => groups.push((state, vec![job])),
+        }
+    }
+    let each: Vec<String> = groups
+        .iter()
+        .map(|(state, jobs)| format!("{}: {}", state.as_str(), names(jobs)))
+        .collect();
+    each.join("; ")
+}
+
+/// A count with thin groups of three digits, as a person reads it: `1 000 000`.
+fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(digit);
+    }
+    out
 }

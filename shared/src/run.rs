@@ -28,6 +28,17 @@ impl Runtime {
             Runtime::Smol => "smol",
         }
     }
+
+    /// The environment variable that sets the runtime's number of worker threads, read
+    /// when the runtime starts: `TOKIO_WORKER_THREADS`, `ASYNC_STD_THREAD_COUNT`,
+    /// `SMOL_THREADS`.
+    pub fn threads_variable(self) -> &'static str {
+        match self {
+            Runtime::Tokio => "TOKIO_WORKER_THREADS",
+            Runtime::AsyncStd => "ASYNC_STD_THREAD_COUNT",
+            Runtime::Smol => "SMOL_THREADS",
+        }
+    }
 }
 
 /// One run of a pattern: what the command line asked for, the log the jobs write to, and
@@ -55,7 +66,8 @@ pub struct Run {
 }
 
 impl Run {
-    /// Parses the command line (printing one line and exiting with 2 on bad input), shows
+    /// Parses the command line (printing one line and exiting with 2 on bad input, a bad
+    /// [`Runtime::threads_variable`] included: call it before the runtime starts), shows
     /// the human output's live lines unless `--json` is given, makes the simulated panics
     /// print one line ([`crate::quiet_job_panics`]), and starts the clock.
     ///
@@ -74,6 +86,7 @@ impl Run {
         let name = format!("{}-{}", S::PATTERN, runtime.as_str());
         let about = format!("{}, on {}", S::PYTHON, runtime.as_str());
         let (scenario, config, extra) = cli::parse::<S, X>(name, about);
+        cli::check_threads_variable(runtime.threads_variable());
         let run = Run::new(S::PATTERN, runtime, &scenario.name(), config, clock);
         crate::quiet_job_panics();
         if !run.config.json {
@@ -150,14 +163,14 @@ impl Run {
     pub fn print(&self, report: &Report) -> std::io::Result<()> {
         let text = if self.config.json {
             if let Some(warning) = report.leak_warning() {
-                eprintln!("{warning}");
+                // A report that cannot be flagged on stderr is still worth printing.
+                let _ = writeln!(std::io::stderr(), "{warning}");
             }
             report.to_json()
         } else {
             report.to_human(self.config.delays.len())
         };
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{text}")?;
-        stdout.flush()
+        crate::output::line(&text);
+        Ok(())
     }
 }

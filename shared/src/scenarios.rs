@@ -7,6 +7,37 @@
 
 use crate::cli::{Defaults, Scenario};
 
+/// Every pattern's name and the flags of its own that it reads ([`Scenario::FLAGS`]), so
+/// that a flag given to the wrong pattern can say which patterns do read it, and a tool that
+/// runs every pattern can give each only the flags it reads.
+pub const PATTERN_FLAGS: &[(&str, &[&str])] = &[
+    (ManualAwait::PATTERN, ManualAwait::FLAGS),
+    (TaskGroup::PATTERN, TaskGroup::FLAGS),
+    (Gather::PATTERN, Gather::FLAGS),
+    (Wait::PATTERN, Wait::FLAGS),
+    (AsCompleted::PATTERN, AsCompleted::FLAGS),
+    (Timeout::PATTERN, Timeout::FLAGS),
+    (CancelCleanup::PATTERN, CancelCleanup::FLAGS),
+    (Scraper::PATTERN, Scraper::FLAGS),
+];
+
+/// Whether `pattern` reads the shared flag `flag` (e.g. `"--timeout"`): always for the
+/// jobs' own flags, else as [`Scenario::FLAGS`] says.
+///
+/// ```
+/// use shared::scenarios::reads;
+/// assert!(reads("wait", "--timeout"));
+/// assert!(!reads("gather", "--timeout"));
+/// assert!(reads("gather", "--fail"));
+/// ```
+pub fn reads(pattern: &str, flag: &str) -> bool {
+    let optional = PATTERN_FLAGS.iter().any(|(_, flags)| flags.contains(&flag));
+    !optional
+        || PATTERN_FLAGS
+            .iter()
+            .any(|(name, flags)| *name == pattern && flags.contains(&flag))
+}
+
 /// The tutorial's three jobs: A takes 2 s, B 1 s and C 3 s.
 const TUTORIAL: &[f64] = &[2.0, 1.0, 3.0];
 
@@ -25,6 +56,7 @@ pub enum ManualAwait {
 
 impl Scenario for ManualAwait {
     const PATTERN: &'static str = "manual-await";
+    const FLAGS: &'static [&'static str] = &["--main-delay"];
     const PYTHON: &'static str = "asyncio.create_task(...) then await each task";
 
     fn defaults(self) -> Defaults {
@@ -84,6 +116,7 @@ pub enum Wait {
 
 impl Scenario for Wait {
     const PATTERN: &'static str = "wait";
+    const FLAGS: &'static [&'static str] = &["--timeout"];
     const PYTHON: &'static str = "asyncio.wait(tasks, return_when=..., timeout=...)";
 
     fn defaults(self) -> Defaults {
@@ -121,6 +154,7 @@ pub enum Timeout {
 
 impl Scenario for Timeout {
     const PATTERN: &'static str = "timeout";
+    const FLAGS: &'static [&'static str] = &["--timeout"];
     const PYTHON: &'static str = "asyncio.wait_for / asyncio.timeout";
 
     fn defaults(self) -> Defaults {
@@ -144,6 +178,7 @@ pub enum CancelCleanup {
 
 impl Scenario for CancelCleanup {
     const PATTERN: &'static str = "cancel-cleanup";
+    const FLAGS: &'static [&'static str] = &["--cancel-after", "--cleanup"];
     const PYTHON: &'static str = "task.cancel(); except asyncio.CancelledError: / finally:";
 
     fn defaults(self) -> Defaults {
@@ -156,11 +191,16 @@ impl Scenario for CancelCleanup {
 pub enum Scraper {
     /// Ten pages, results as they arrive, a summary at the end.
     Default,
+    /// The tutorial's own solution: `asyncio.wait(tasks, timeout=...)`, then the results
+    /// and its `=== Summary ===`.
+    Tutorial,
 }
 
 impl Scenario for Scraper {
     const PATTERN: &'static str = "scraper";
-    const PYTHON: &'static str = "asyncio.timeout + as_completed over fetch(url) tasks";
+    const FLAGS: &'static [&'static str] = &["--timeout", "--seed"];
+    const PYTHON: &'static str =
+        "asyncio.timeout + as_completed (or the tutorial's asyncio.wait) over fetch(url) tasks";
 
     fn defaults(self) -> Defaults {
         Defaults::uniform(10, 0.5, 2.5).timeout(3.0)

@@ -2,8 +2,6 @@
 //! pattern started and the thread that did each step, like the Python tutorials' logging
 //! with `%(relativeCreated)` and `%(threadName)`.
 
-use std::io::IsTerminal as _;
-
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::FormatTime;
 
@@ -21,14 +19,13 @@ impl FormatTime for SinceStart {
 /// Installs the subscriber for the human output: `  0.001s tokio-rt-worker Task A:
 /// starting`. Does nothing if a subscriber is already installed (as in tests).
 pub fn init(log: EventLog) {
-    // Colours only on a terminal, so that piped output stays plain text.
-    let ansi = std::io::stdout().is_terminal();
+    let ansi = crate::progress::colour_wanted();
     let _ = tracing_subscriber::fmt()
         .with_ansi(ansi)
         .with_timer(SinceStart(log))
         .with_thread_names(true)
         .with_target(false)
         .with_level(false)
-        .with_writer(std::io::stdout)
+        .with_writer(crate::output::Stdout)
         .try_init();
 }

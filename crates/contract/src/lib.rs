@@ -104,6 +104,27 @@ fn target_dir() -> PathBuf {
     }
 }
 
+/// `args` without the flags (and their values) that `pattern` does not read: the examples
+/// refuse those, and a test that shares one set of durations across patterns drops them here.
+///
+/// ```
+/// let args = contract::read_by("gather", &["--delays", "1,2", "--timeout", "0.5", "--json"]);
+/// assert_eq!(args, ["--delays", "1,2", "--json"]);
+/// ```
+pub fn read_by<'a>(pattern: &str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut kept = Vec::new();
+    let mut args = args.iter();
+    while let Some(&arg) = args.next() {
+        let takes_value = arg.starts_with("--") && arg != "--json" && !arg.contains('=');
+        if shared::scenarios::reads(pattern, arg) {
+            kept.push(arg);
+        } else if takes_value {
+            args.next();
+        }
+    }
+    kept
+}
+
 /// Runs an example binary with these arguments.
 ///
 /// # Panics

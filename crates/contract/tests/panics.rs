@@ -209,8 +209,15 @@ fn check(pattern: &str, runtime: &str, scenario: &str, case: &Case) -> Result<()
         args
     };
     let (failing, panicking) = (args(case.failing), args(case.panicking));
-    let failing: Vec<&str> = failing.iter().map(String::as_str).collect();
-    let panicking: Vec<&str> = panicking.iter().map(String::as_str).collect();
+    // The cases share one set of durations; each pattern gets those it reads.
+    let failing = contract::read_by(
+        pattern,
+        &failing.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let panicking = contract::read_by(
+        pattern,
+        &panicking.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     // The two runs only sleep: run them side by side.
     let (failed, panicked) = std::thread::scope(|scope| {
         let failed = scope.spawn(|| json_run(pattern, runtime, &failing));

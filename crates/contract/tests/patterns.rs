@@ -185,3 +185,40 @@ fn scraper_agrees_with_asyncio() {
         ],
     );
 }
+
+#[test]
+fn scraper_tutorial_agrees_with_asyncio() {
+    agree(
+        "scraper",
+        &[
+            ("tutorial", "--delays 0.3,0.1,0.5,0.2 --timeout 0.4"),
+            (
+                "tutorial",
+                "--delays 0.3,0.1,0.5,0.2 --timeout 0.4 --fail 1 --panic 0",
+            ),
+            ("tutorial", "--delays 0.3,0.1,0.2 --timeout 0.5"),
+            // The seeded default delays (seed 42): 0.58 and 1.003 s fall before 1.15 s.
+            ("tutorial", "--timeout 1.15"),
+        ],
+    );
+}
+
+/// A deadline of zero (the contract's "A deadline of zero"): `wait_for(job, 0)` and
+/// `wait_for(gather(...), 0)` start nothing; `async with asyncio.timeout(0)` runs the first
+/// step up to its first suspension and cancels it there, even a step that only yields
+/// (delay 0); `asyncio.wait(..., timeout=0)` returns at once, once every task has started.
+/// (`wait` with a job of delay 0 is left out: whether that job is done then is a race in
+/// Rust; the example's tests show both answers agree with the events.)
+#[test]
+fn a_deadline_of_zero_agrees_with_asyncio() {
+    agree(
+        "timeout",
+        &[
+            ("wait-for", "--delays 1 --timeout 0"),
+            ("gather", "--delays 0.1,0.2,0 --timeout 0"),
+            ("scope", "--delays 1,0.1 --timeout 0"),
+            ("scope", "--delays 0,0.1 --timeout 0"),
+        ],
+    );
+    agree("wait", &[("timeout", "--delays 0.2,0.1,0.3 --timeout 0")]);
+}

@@ -11,18 +11,14 @@ use std::sync::Mutex;
 use contract::{binary, examples, problems, scenarios};
 
 /// Delays of tens of milliseconds, and durations that fall between them, so that every
-/// scenario has something to finish, fail, time out or cancel.
-const FAST: &[&str] = &[
-    "--delays",
-    "0.06,0.02,0.1",
-    "--timeout",
-    "0.04",
-    "--cancel-after",
-    "0.03",
-    "--cleanup",
-    "0.01",
-    "--main-delay",
-    "0.01",
+/// scenario has something to finish, fail, time out or cancel. Each pattern gets the flags
+/// it reads (`shared::scenarios::reads`): the others are usage errors.
+const FAST: &[(&str, &str)] = &[
+    ("--delays", "0.06,0.02,0.1"),
+    ("--timeout", "0.04"),
+    ("--cancel-after", "0.03"),
+    ("--cleanup", "0.01"),
+    ("--main-delay", "0.01"),
 ];
 
 /// The variants each scenario runs in, beyond the fast delays.
@@ -90,7 +86,11 @@ fn main() {
 /// Runs one scenario twice (human output, then `--json`) and says what is wrong.
 fn check(pattern: &str, runtime: &str, scenario: &str, variant: &[&str]) -> Vec<String> {
     let mut args = vec!["--scenario", scenario];
-    args.extend(FAST);
+    for &(flag, value) in FAST {
+        if shared::scenarios::reads(pattern, flag) {
+            args.extend([flag, value]);
+        }
+    }
     args.extend(variant);
     let mut problems_found = Vec::new();
 
