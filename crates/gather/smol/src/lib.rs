@@ -15,12 +15,14 @@
 //! cargo run -p gather-smol -- --scenario return-exceptions --fail 1
 //! cargo run -p gather-smol -- --scenario sequential
 //! cargo run -p gather-smol -- --json --delays 0.2,0.1,0.3 --fail 1
+//! cargo run -p gather-smol -- --delays 0.5,0.5,0.5 --fail 1
 //! ```
 //!
 //! What to notice:
 //!
 //! - The three jobs start together and B finishes first, yet the results come back in
-//!   input order: A, B, C.
+//!   input order: A, B, C. Each task hands its job's result over through a channel as the
+//!   job ends, and `gather` puts each in its job's place.
 //! - `Time: 3.00s`, the longest delay, not the sum: `--scenario sequential` takes 6 s.
 //! - The jobs run on one thread, `smol-1`: `smol::spawn` hands them to smol's global
 //!   executor, which runs a single thread unless `SMOL_THREADS` asks for more. Sequential
@@ -28,51 +30,59 @@
 //! - With `--fail 1`, B's error reaches the caller after 1 s and A and C end `cancelled`.
 //!   A dropped smol `Task` is cancelled, but the drop does not wait for it to stop, so
 //!   `gather` cancels the others with `cancel().await`, which does.
+//! - With `--delays 0.5,0.5,0.5 --fail 1`, the tutorial's three jobs of 0.5 s end at the
+//!   same instant, on `smol-1`, while `gather` waits on `main`. A and C end `finished` in
+//!   most runs, but in some, one that had not run yet when `gather` saw B's error ends
+//!   `cancelled`; CPython always finishes both. See the README.
 
 use futures::FutureExt as _;
-use futures::future::{join_all, try_join_all};
+use futures::future::join_all;
 use shared::{Job, JobError};
+use smol::channel::{self, Receiver, Sender};
 use smol::{Task, Timer};
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
-/// A spawned job: its number, and the task that yields its result.
-type Spawned = (usize, Task<Result<String, JobError>>);
+/// What a task hands over when its job ends: the job's number, and what it returned.
+type Handed = (usize, Result<String, JobError>);
 
 /// `await asyncio.gather(*jobs)`: runs every job concurrently and returns their results in
 /// input order, or the first error to happen, once every other job has been cancelled.
 pub async fn gather(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
-    // Spawn every job first, like `asyncio.create_task`: each one starts running now.
-    let mut tasks: Vec<Spawned> = jobs
-        .into_iter()
-        .map(|job| (job.id(), smol::spawn(job.run(Timer::after))))
-        .collect();
+    let mut results: Vec<Option<String>> = vec![None; jobs.len()];
+    let (tasks, received) = spawn_all(jobs);
 
-    // Wait for all of them: `try_join_all` keeps the input order and returns at the first
-    // error. It only borrows the tasks (`&mut Task` is a future too), so we still hold
-    // them when it returns.
-    let results = try_join_all(tasks.iter_mut().map(joined)).await;
-
-    // On an error, cancel whatever is still running. Dropping a smol `Task` cancels it,
-    // but does not wait; `cancel().await` returns once the task has really stopped (at
-    // once for a task that has finished), so no job is left running behind the caller.
-    // A task whose job panicked at the same moment still holds its panic, and `cancel`
-    // raises it again: catch it, since the error we return is the one that came first.
-    if results.is_err() {
-        let cancel = |(_, task): Spawned| AssertUnwindSafe(task.cancel()).catch_unwind();
-        join_all(tasks.into_iter().map(cancel)).await;
+    // Take the results in the order the jobs end, each into its job's place, until every
+    // job has ended, or one fails.
+    while let Ok((job, result)) = received.recv().await {
+        match result {
+            Ok(value) => results[job] = Some(value),
+            Err(err) => {
+                // Cancel whatever is still running. Dropping the tasks would cancel them
+                // too, but would not wait; `cancel().await` returns once the task has
+                // really stopped (at once for a task that has ended), so no job is left
+                // running behind the caller. What a sibling returned meanwhile, an error
+                // included, is dropped on purpose: gather raises the first error only.
+                join_all(tasks.into_iter().map(Task::cancel)).await;
+                return Err(err);
+            }
+        }
     }
-    results
+    Ok(results.into_iter().flatten().collect())
 }
 
 /// `await asyncio.gather(*jobs, return_exceptions=True)`: every job runs to its end, and
 /// each result or error comes back as a value, in input order.
 pub async fn gather_return_exceptions(jobs: Vec<Job>) -> Vec<Result<String, JobError>> {
-    let mut tasks: Vec<Spawned> = jobs
-        .into_iter()
-        .map(|job| (job.id(), smol::spawn(job.run(Timer::after))))
-        .collect();
-    // `join_all` waits for every future, whatever it returns: nothing is cancelled.
-    join_all(tasks.iter_mut().map(joined)).await
+    let mut results: Vec<Option<Result<String, JobError>>> = vec![None; jobs.len()];
+    // The tasks are only held (dropping a smol `Task` would cancel it): nothing is
+    // cancelled here.
+    let (_tasks, received) = spawn_all(jobs);
+    // Nothing is cancelled: the loop ends once every job has ended.
+    while let Ok((job, result)) = received.recv().await {
+        results[job] = Some(result);
+    }
+    results.into_iter().flatten().collect()
 }
 
 /// The same jobs awaited one after another, for comparison: this is not gather. Each job
@@ -83,8 +93,8 @@ pub async fn sequential(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
     for job in jobs {
         let id = job.id();
         // A Rust future does nothing until it is awaited, so this job starts only now.
-        // It runs inside this task, so its panic would be ours: catch it, as `joined`
-        // does for a spawned task.
+        // It runs inside this task, so its panic would be ours: catch it, as `hand_over`
+        // does for a spawned job.
         let result = AssertUnwindSafe(job.run(Timer::after))
             .catch_unwind()
             .await
@@ -94,12 +104,42 @@ pub async fn sequential(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
     Ok(results)
 }
 
-/// Waits for one spawned job and returns what it returned.
-async fn joined((id, task): &mut Spawned) -> Result<String, JobError> {
-    // smol catches a task's panic and raises it again in whoever awaits the task: catch it
-    // here and turn it into an error, as tokio's `JoinError` does.
-    AssertUnwindSafe(task)
+/// Spawns every job, like `asyncio.create_task`: each one starts running now. Returns the
+/// tasks, and the channel through which each hands over its job's result as the job ends,
+/// so that the results arrive in the order the jobs end.
+fn spawn_all(jobs: Vec<Job>) -> (Vec<Task<()>>, Receiver<Handed>) {
+    let (handed, received) = channel::unbounded();
+    let tasks = jobs
+        .into_iter()
+        .map(|job| {
+            let id = job.id();
+            smol::spawn(hand_over(id, job.run(Timer::after), handed.clone()))
+        })
+        .collect();
+    // Only the tasks hold a sender now (this one is dropped here): the channel closes
+    // once every task has ended.
+    (tasks, received)
+}
+
+/// The body of job `id`'s task: runs the job, then hands over what it returned, or its
+/// panic as an error, in the same poll in which it ends.
+///
+/// The task does not return the result, because `Task::cancel` throws away the output of
+/// a task that ends while it is being cancelled, and raises the panic of a job that
+/// panicked. Handed over from inside the task, the result is in the channel before the
+/// task can end, whatever `cancel` then does.
+async fn hand_over(
+    id: usize,
+    job: impl Future<Output = Result<String, JobError>>,
+    handed: Sender<Handed>,
+) {
+    // smol would catch the job's panic too, but only to raise it again in whoever awaits
+    // the task: catch it here and turn it into an error, as tokio's `JoinError` does.
+    let result = AssertUnwindSafe(job)
         .catch_unwind()
         .await
-        .unwrap_or(Err(JobError::Panicked(*id)))
+        .unwrap_or(Err(JobError::Panicked(id)));
+    // An unbounded channel's `try_send` never waits. It fails only when the caller has
+    // stopped listening (it returned, or was cancelled), and then nobody wants the result.
+    let _ = handed.try_send((id, result));
 }

@@ -1,25 +1,58 @@
 //! What `gather` on smol does with the contract's jobs: order, final states, time.
 //!
-//! smol has no virtual clock, so these tests sleep for real: the delays are a tenth of the
-//! tutorial's and at least 100 ms apart, and the time bounds are loose, so that a loaded
-//! machine cannot reorder the jobs or break a bound.
+//! smol has no virtual clock. Where an order is the point (which job ends first, which
+//! ones were still running at the first error), the jobs are gated: each waits until the
+//! test opens its gate, and the test opens the next gate only once the job before it has
+//! ended, so the order is caused, not raced against a loaded machine's timers. Real time
+//! is left only where a load cannot change the answer: a job sleeps at least its delay,
+//! and a job whose delay is a minute has not ended when the test is over a moment later.
 
 use std::time::{Duration, Instant};
 
+use futures::future::join;
 use gather_smol::{gather, gather_return_exceptions, sequential};
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
-use shared::{Config, EventKind, EventLog, Job, JobError};
+use shared::{Config, EventKind, EventLog, Job, JobError, Opener};
+use smol::Timer;
 
 /// The tutorial's delays (2 s, 1 s, 3 s), scaled down to a tenth.
 const DELAYS: [f64; 3] = [0.2, 0.1, 0.3];
 
 /// Jobs with the scaled delays, failing and panicking as listed.
 fn jobs(log: &EventLog, fail: &[usize], panic: &[usize]) -> Vec<Job> {
-    // A panic's default report (with a backtrace when `RUST_BACKTRACE` is set) can take
-    // longer than the gap between two delays; the simulated panics print one line instead.
+    // A panic's default report (with a backtrace when `RUST_BACKTRACE` is set) is slow to
+    // print; the simulated panics print one line instead.
     shared::quiet_job_panics();
     let config = Config::with_delays(&DELAYS).failing(fail).panicking(panic);
     config.jobs(log)
+}
+
+/// Waits until `done` holds, looking every millisecond.
+async fn until(done: impl Fn() -> bool) {
+    while !done() {
+        Timer::after(Duration::from_millis(1)).await;
+    }
+}
+
+/// Drives gated jobs: waits until every one has started, then opens the gates of `order`
+/// one at a time, each once the job before it has ended, so that the jobs end in that
+/// order. Returns the gates it did not open, still closed: the caller drops them (which
+/// opens them) only after the pattern has returned.
+async fn end_in_order(
+    log: &EventLog,
+    openers: Vec<Opener>,
+    order: &[usize],
+) -> Vec<Option<Opener>> {
+    let jobs = openers.len();
+    let mut openers: Vec<Option<Opener>> = openers.into_iter().map(Some).collect();
+    until(|| log.events().iter().filter(|e| e.event == Started).count() == jobs).await;
+    for &job in order {
+        if let Some(opener) = openers[job].take() {
+            opener.open();
+        }
+        until(|| log.final_state(job).is_some()).await;
+    }
+    openers
 }
 
 fn ok(values: &[usize]) -> Vec<String> {
@@ -29,51 +62,86 @@ fn ok(values: &[usize]) -> Vec<String> {
         .collect()
 }
 
-fn secs(seconds: f64) -> Duration {
-    Duration::from_secs_f64(seconds)
-}
-
-/// The jobs all start at once and come back in input order after about the longest
-/// delay: at least 0.3 s, and well below the sum (0.6 s).
+/// The jobs all run at once (every one has started before any ends), and the results
+/// come back in input order whatever order the jobs end in: here B, then A, then C.
 #[test]
-fn results_come_in_input_order_after_the_longest_delay() {
+fn results_come_in_input_order_whatever_order_the_jobs_end_in() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(gather(jobs(&log, &[], &[])));
+    let (openers, jobs) = shared::gates(jobs(&log, &[], &[]));
+    let drive = end_in_order(&log, openers, &[1, 0, 2]);
+    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
-    assert!(log.elapsed() >= secs(0.3) && log.elapsed() < secs(0.6));
-    let finished: Vec<usize> = log
+    let ended: Vec<usize> = log
         .events()
         .iter()
         .filter(|e| e.event == Finished)
         .map(|e| e.job)
         .collect();
-    assert_eq!(finished, [1, 0, 2], "jobs finish in order of their delays");
-    assert!(log.events().iter().take(3).all(|e| e.event == Started));
+    assert_eq!(ended, [1, 0, 2]);
     assert!(log.running().is_empty());
 }
 
-/// The first error reaches the caller as soon as it happens, and the jobs still running
-/// then are cancelled, not left running behind the caller.
+/// Each job sleeps its delay on smol's timer, all at once: the gather takes at least the
+/// longest delay (how much longer depends on the machine's load, so it is not checked).
+#[test]
+fn the_jobs_sleep_their_delays_on_the_runtimes_timer() {
+    let log = EventLog::new(Instant::now);
+    let results = smol::block_on(gather(jobs(&log, &[], &[])));
+    assert_eq!(results, Ok(ok(&[0, 1, 2])));
+    assert!(log.elapsed() >= Duration::from_secs_f64(0.3));
+    assert!(log.running().is_empty());
+}
+
+/// The first error reaches the caller while the other jobs are still running, and they
+/// are cancelled, not left running behind the caller.
 #[test]
 fn the_first_error_returns_at_once_and_cancels_the_rest() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(gather(jobs(&log, &[1], &[])));
+    let (openers, jobs) = shared::gates(jobs(&log, &[1], &[]));
+    let drive = end_in_order(&log, openers, &[1]);
+    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
     assert_eq!(results, Err(JobError::Failed(1)));
-    assert!(log.elapsed() >= secs(0.1) && log.elapsed() < secs(0.3));
     let states = [Some(Cancelled), Some(Failed), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
     assert!(log.running().is_empty());
 }
 
-/// Jobs faster than the failing one finish; the slower ones are cancelled; of two failing
-/// jobs, the faster one's error is the one the caller gets.
+/// Jobs that ended before the error finished; the others are cancelled; of two failing
+/// jobs, the one that fails first is the one the caller gets.
 #[test]
 fn jobs_faster_than_the_error_finish_and_slower_ones_are_cancelled() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(gather(jobs(&log, &[0, 2], &[])));
+    let (openers, jobs) = shared::gates(jobs(&log, &[0, 2], &[]));
+    let drive = end_in_order(&log, openers, &[1, 0]);
+    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
     assert_eq!(results, Err(JobError::Failed(0)));
     let states = [Some(Failed), Some(Finished), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
+}
+
+/// The first error in time wins with any number of jobs. (`try_join_all` over more than 30
+/// futures reports them in input order: job 35's error would wait for job 0, whose delay
+/// is a minute, and job 0's error would win.)
+#[test]
+fn with_many_jobs_the_first_error_in_time_still_wins() {
+    let log = EventLog::new(Instant::now);
+    shared::quiet_job_panics();
+    let mut jobs = Config::with_delays(&[60.0; 40])
+        .failing(&[0, 35])
+        .jobs(&log);
+    let (opener, gate) = shared::gate();
+    jobs[35] = jobs[35].clone().gated(gate);
+    opener.open();
+    let results = smol::block_on(gather(jobs));
+    assert_eq!(results, Err(JobError::Failed(35)));
+    let states = log.final_states(40);
+    for (job, state) in states.iter().enumerate().filter(|&(job, _)| job != 35) {
+        assert!(
+            matches!(state, Some(Cancelled) | None),
+            "job {job}: {state:?}"
+        );
+    }
+    assert!(log.running().is_empty());
 }
 
 /// A panicking job is handled like a failing one: the caller gets `job 1 panicked`, the
@@ -81,7 +149,9 @@ fn jobs_faster_than_the_error_finish_and_slower_ones_are_cancelled() {
 #[test]
 fn a_panic_is_an_error_like_a_failure() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(gather(jobs(&log, &[], &[1])));
+    let (openers, jobs) = shared::gates(jobs(&log, &[], &[1]));
+    let drive = end_in_order(&log, openers, &[1]);
+    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
     assert_eq!(results, Err(JobError::Panicked(1)));
     let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
@@ -100,7 +170,7 @@ fn return_exceptions_runs_every_job_to_its_end() {
         Err(JobError::Panicked(2)),
     ];
     assert_eq!(results, expected);
-    assert!(log.elapsed() >= secs(0.3));
+    assert!(log.elapsed() >= Duration::from_secs_f64(0.3));
     let states = [Some(Finished), Some(Failed), Some(Panicked)];
     assert_eq!(log.final_states(3), states);
 }
@@ -112,7 +182,7 @@ fn sequential_takes_the_sum_of_the_delays() {
     let log = EventLog::new(Instant::now);
     let results = smol::block_on(sequential(jobs(&log, &[], &[])));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
-    assert!(log.elapsed() >= secs(0.6));
+    assert!(log.elapsed() >= Duration::from_secs_f64(0.6));
     let order: Vec<(usize, EventKind)> = log.events().iter().map(|e| (e.job, e.event)).collect();
     let expected = [(0, Started), (0, Finished), (1, Started), (1, Finished)];
     assert_eq!(order[..4], expected);

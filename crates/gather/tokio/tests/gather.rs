@@ -76,6 +76,25 @@ async fn jobs_faster_than_the_error_finish_and_slower_ones_are_cancelled() {
     );
 }
 
+/// The first error in time wins with any number of jobs: of 40 jobs, job 35 fails at 1 s
+/// and job 0 at 2 s; the caller gets job 35's error at 1 s, and every other job is
+/// cancelled. (`try_join_all` over more than 30 futures reports them in input order: it
+/// would return job 0's error, at 2 s.)
+#[tokio::test(start_paused = true)]
+async fn with_many_jobs_the_first_error_in_time_still_wins() {
+    let log = log();
+    let mut delays = [2.0; 40];
+    delays[35] = 1.0;
+    let results = gather(jobs(&log, &delays, &[0, 35], &[])).await;
+    assert_eq!(results, Err(JobError::Failed(35)));
+    assert_eq!(log.elapsed(), Duration::from_secs(1));
+    let states = log.final_states(40);
+    for (job, state) in states.iter().enumerate() {
+        let expected = if job == 35 { Failed } else { Cancelled };
+        assert_eq!(*state, Some(expected), "job {job}");
+    }
+}
+
 /// A panicking job is handled like a failing one: the caller gets `job 1 panicked`, the
 /// other jobs are cancelled, and the panic goes no further.
 #[tokio::test(start_paused = true)]

@@ -1,32 +1,58 @@
 //! What the task group on async-std does with the contract's jobs: order, final states, time,
 //! and what happens when its owner is cancelled.
 //!
-//! async-std has no virtual clock, so these tests sleep for real: the delays are tenths of a
-//! second, at least 100 ms apart, and the time bounds are loose, so that a loaded machine
-//! cannot reorder the jobs or break a bound.
+//! async-std has no virtual clock. Where an order is the point (which job ends first, which
+//! ones were still running at the first failure), the jobs are gated: each waits until the
+//! test opens its gate, and the test opens the next gate only once the job before it has
+//! ended, so the order is caused, not raced against a loaded machine's timers. Real time
+//! is left only where a load cannot change the answer: a job sleeps at least its delay.
+//! Jobs failing at the same instant are raced a thousand times in `tests/race.rs`.
 
 use std::time::{Duration, Instant};
 
 use async_std::task;
-use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
-use shared::{Config, EventLog, Job, JobError};
+use futures::future::{join, select};
+use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
+use shared::{Config, EventLog, Job, JobError, Opener};
 use task_group_async_std::task_group;
 
 /// Jobs with these delays in seconds, failing and panicking as listed.
 fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
-    quiet_panics();
+    // A panic's default report (with a backtrace when `RUST_BACKTRACE` is set) is slow to
+    // print; the simulated panics print one line instead.
+    shared::quiet_job_panics();
     Config::with_delays(delays)
         .failing(fail)
         .panicking(panic)
         .jobs(log)
 }
 
-/// Prints a job's panic on one line, without a backtrace. With `RUST_BACKTRACE` set, the
-/// default hook spends a good part of a second capturing one, on the executor thread that
-/// runs every test's jobs, and the other tests' timings would slip.
-fn quiet_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| eprintln!("{info}"))));
+/// Waits until `done` holds, looking every millisecond.
+async fn until(done: impl Fn() -> bool) {
+    while !done() {
+        task::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Drives gated jobs: waits until every one has started, then opens the gates of `order`
+/// one at a time, each once the job before it has ended, so that the jobs end in that
+/// order. Returns the gates it did not open, still closed: the caller drops them (which
+/// opens them) only after the pattern has returned.
+async fn end_in_order(
+    log: &EventLog,
+    openers: Vec<Opener>,
+    order: &[usize],
+) -> Vec<Option<Opener>> {
+    let jobs = openers.len();
+    let mut openers: Vec<Option<Opener>> = openers.into_iter().map(Some).collect();
+    until(|| log.events().iter().filter(|e| e.event == Started).count() == jobs).await;
+    for &job in order {
+        if let Some(opener) = openers[job].take() {
+            opener.open();
+        }
+        until(|| log.final_state(job).is_some()).await;
+    }
+    openers
 }
 
 fn ok(values: &[usize]) -> Vec<String> {
@@ -36,28 +62,45 @@ fn ok(values: &[usize]) -> Vec<String> {
         .collect()
 }
 
-fn secs(seconds: f64) -> Duration {
-    Duration::from_secs_f64(seconds)
+/// The jobs all run at once (every one has started before any ends), and the results
+/// come back in spawn order whatever order the jobs end in: here B, then A, then C.
+#[test]
+fn results_come_in_spawn_order_whatever_order_the_jobs_end_in() {
+    let log = EventLog::new(Instant::now);
+    let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 3], &[], &[]));
+    let drive = end_in_order(&log, openers, &[1, 0, 2]);
+    let (results, _closed) = task::block_on(join(task_group(jobs), drive));
+    assert_eq!(results, Ok(ok(&[0, 1, 2])));
+    let ended: Vec<usize> = log
+        .events()
+        .iter()
+        .filter(|e| e.event == Finished)
+        .map(|e| e.job)
+        .collect();
+    assert_eq!(ended, [1, 0, 2]);
+    assert!(log.running().is_empty());
 }
 
-/// Results come back in spawn order after about the longest delay, not the sum.
+/// Each job sleeps its delay on async-std's timer, all at once: the group takes at least the
+/// longest delay (how much longer depends on the machine's load, so it is not checked).
 #[test]
-fn results_come_in_spawn_order_after_the_longest_delay() {
+fn the_jobs_sleep_their_delays_on_the_runtimes_timer() {
     let log = EventLog::new(Instant::now);
     let results = task::block_on(task_group(jobs(&log, &[0.2, 0.1, 0.3], &[], &[])));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
-    assert!(log.elapsed() >= secs(0.3) && log.elapsed() < secs(0.6));
+    assert!(log.elapsed() >= Duration::from_secs_f64(0.3));
     assert!(log.running().is_empty());
 }
 
 /// The first failure cancels every sibling still running, and the group returns only
-/// once they have stopped: faster jobs finished, slower ones were cancelled.
+/// once they have stopped: A, which ended first, finished; B and D were cancelled.
 #[test]
 fn the_first_failure_cancels_the_siblings_still_running() {
     let log = EventLog::new(Instant::now);
-    let results = task::block_on(task_group(jobs(&log, &[0.1, 0.3, 0.2, 0.4], &[2], &[])));
+    let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 4], &[2], &[]));
+    let drive = end_in_order(&log, openers, &[0, 2]);
+    let (results, _closed) = task::block_on(join(task_group(jobs), drive));
     assert_eq!(results, Err(vec![JobError::Failed(2)]));
-    assert!(log.elapsed() >= secs(0.2) && log.elapsed() < secs(0.3));
     let states = [
         Some(Finished),
         Some(Cancelled),
@@ -68,53 +111,44 @@ fn the_first_failure_cancels_the_siblings_still_running() {
     assert!(log.running().is_empty());
 }
 
-/// Of two jobs that fail at the same instant, the group raises the one it saw first, and
-/// the other too if it had failed before the group could cancel it: every failure that
-/// happened is raised, like an `ExceptionGroup`, and none that did not.
-#[test]
-fn every_failure_that_happened_is_raised() {
-    let log = EventLog::new(Instant::now);
-    let results = task::block_on(task_group(jobs(&log, &[0.1, 0.3, 0.1], &[0, 2], &[])));
-    let errors = results.expect_err("the group fails");
-    let failed: Vec<usize> = (0..3)
-        .filter(|&j| log.final_state(j) == Some(Failed))
-        .collect();
-    let raised: Vec<usize> = errors.iter().map(JobError::job).collect();
-    assert_eq!(raised, failed);
-    assert!(raised.contains(&0) || raised.contains(&2));
-    assert_eq!(log.final_state(1), Some(Cancelled));
-    assert!(log.running().is_empty());
-}
-
 /// A panicking job fails the group like a failing one, and goes no further.
 #[test]
 fn a_panic_is_an_error_like_a_failure() {
     let log = EventLog::new(Instant::now);
-    let results = task::block_on(task_group(jobs(&log, &[0.6, 0.1, 0.8], &[], &[1])));
+    let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 3], &[], &[1]));
+    let drive = end_in_order(&log, openers, &[1]);
+    let (results, _closed) = task::block_on(join(task_group(jobs), drive));
     assert_eq!(results, Err(vec![JobError::Panicked(1)]));
     let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
     assert!(log.running().is_empty());
 }
 
-/// If the code awaiting the group is cancelled (here by a timeout), every job is
+/// If the code awaiting the group is cancelled (here, once A has finished), every job is
 /// cancelled with it: the group's guard hands the cancelling to a task of its own,
 /// because a dropped async-std `JoinHandle` would let its task run on. Unlike Python's
 /// `TaskGroup`, the drop cannot wait for them to stop.
 #[test]
 fn cancelling_the_owner_cancels_every_task() {
     let log = EventLog::new(Instant::now);
-    let group = task_group(jobs(&log, &[0.1, 0.3, 0.5], &[], &[]));
-    let timed_out = task::block_on(async_std::future::timeout(secs(0.2), group));
-    assert!(timed_out.is_err());
-    // They stop a moment later: give them up to a second.
-    for _ in 0..50 {
-        if log.running().is_empty() {
-            break;
-        }
-        std::thread::sleep(secs(0.02));
+    let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 3], &[], &[]));
+    // The group, raced against its owner's cancellation once A has finished: whichever
+    // ends first wins (`factor_first` keeps its output), and the other is dropped.
+    let group = Box::pin(async { Ok(task_group(jobs).await) });
+    let owner_cancelled = Box::pin(async { Err(end_in_order(&log, openers, &[0]).await) });
+    let (outcome, unfinished) = task::block_on(select(group, owner_cancelled)).factor_first();
+    drop(unfinished);
+    let Err(closed) = outcome else {
+        panic!("the group returned {outcome:?}, with B and C held")
+    };
+    // They stop a moment later. B and C wait on gates that stay closed, so if nothing
+    // cancelled them they would run forever: give up after ten seconds, a bound no load
+    // comes near, so that a regression fails instead of hanging.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !log.running().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
     }
     let states = [Some(Finished), Some(Cancelled), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
-    assert!(log.running().is_empty());
+    drop(closed);
 }

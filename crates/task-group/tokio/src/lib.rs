@@ -16,6 +16,7 @@
 //! cargo run -p task-group-tokio -- --delays 2,1,3 --fail 1
 //! cargo run -p task-group-tokio -- --delays 1,3,2,4 --fail 2
 //! cargo run -p task-group-tokio -- --fail 3
+//! cargo run -p task-group-tokio -- --delays 0.1,0.1,0.1,1 --fail 0,1,2
 //! cargo run -p task-group-tokio -- --json --delays 0.2,0.1,0.3 --panic 1
 //! ```
 //!
@@ -30,13 +31,17 @@
 //!   worker threads had already run stay `finished`; the few they had not reached yet when
 //!   the group saw D's failure are `cancelled`, a different few on each run. (CPython, on
 //!   one thread, finishes them all before the group hears of D.)
+//! - With `--delays 0.1,0.1,0.1,1 --fail 0,1,2`, every failure that happened before the
+//!   abort reached its job is raised, none lost: tokio keeps what a task returns even if
+//!   the abort comes while it is ending (see the comment at `abort_all`).
 //! - If the code that awaits the group is itself cancelled, dropping the `JoinSet` aborts
 //!   every task in it. A drop cannot wait, so they stop a moment later, at their next
 //!   `.await`: see the test `cancelling_the_owner_aborts_every_task`.
 //!
 //! Why not `JoinSet::join_all`: it waits for every task whatever happens (a failing job
 //! does not stop its siblings), returns the results in the order the tasks ended, and
-//! panics if a task panicked. A task group needs the loop below.
+//! panics in the caller on any `JoinError`: a task that panicked, and a task that was
+//! aborted too. A task group needs the loop below.
 
 use std::panic::AssertUnwindSafe;
 
@@ -65,11 +70,13 @@ pub async fn task_group(jobs: Vec<Job>) -> Result<Vec<String>, Vec<JobError>> {
         });
     }
 
-    // Take the tasks as they end. The scope cannot be left before the set is empty.
+    // Take the tasks in the order they end, each result into its job's place. The scope
+    // cannot be left before the set is empty.
     let mut errors = Vec::new();
     let (mut cancelled, mut finished) = (0, 0);
     while let Some(joined) = group.join_next().await {
-        // An `Err` is a task we aborted: it has stopped. (A panic was caught in the task.)
+        // An `Err` is a task we aborted before it ended: it has stopped, with nothing to
+        // hand back. (A job's panic was caught in its task, so it is not a `JoinError`.)
         let Ok((job, result)) = joined else {
             cancelled += 1;
             continue;
@@ -83,9 +90,13 @@ pub async fn task_group(jobs: Vec<Job>) -> Result<Vec<String>, Vec<JobError>> {
                     tracing::info!(
                         "group: {err}: cancelling every sibling still running ({left} not yet collected)"
                     );
-                    // `abort_all` only asks: each task stops at its next `.await`. The loop
-                    // goes on until the set is empty, so we wait for every one of them. A
-                    // job that ended at the same instant still hands back what it returned.
+                    // `abort_all` only asks: each task stops at its next poll. The loop
+                    // goes on until the set is empty, so we wait for every one of them.
+                    // A job that ends during the abort is not lost: when a task's poll
+                    // returns `Ready`, tokio keeps what it returned, abort or not (an
+                    // abort takes effect only at a next poll, which an ended task never
+                    // gets), and `join_next` hands it back as `Ok`. So a failure at the
+                    // same instant is raised too.
                     group.abort_all();
                 }
                 errors.push(err);

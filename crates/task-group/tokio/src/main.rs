@@ -3,13 +3,19 @@
 use shared::{JobError, Report, Run, Runtime, scenarios::TaskGroup};
 use task_group_tokio::task_group;
 
-// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
-// `main` on it, and shuts it down when `main` returns.
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    // Read the times on tokio's clock, the one its timer uses.
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `TOKIO_WORKER_THREADS`, is a one-line usage error (exit 2), not a panic inside tokio.
+    // The times are read on tokio's clock, the one its timer uses.
     let (run, scenario) =
         Run::from_args::<TaskGroup>(Runtime::Tokio, || tokio::time::Instant::now().into_std());
+    run_scenario(&run, scenario)
+}
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// this function on it, and shuts it down when the function returns.
+#[tokio::main]
+async fn run_scenario(run: &Run, scenario: TaskGroup) -> anyhow::Result<()> {
     let jobs = run.jobs();
     tracing::info!("running {} jobs in a task group ({scenario:?})", jobs.len());
 

@@ -1,5 +1,7 @@
 //! What the task group on tokio does with the contract's jobs: order, final states, time,
 //! what happens when its owner is cancelled, and why `JoinSet::join_all` is not enough.
+//! Jobs that end just as the group aborts them are raced a thousand times in
+//! `tests/race.rs`.
 //!
 //! These tests run on a paused clock (`start_paused = true`): when every task is waiting
 //! on a timer, tokio jumps straight to the next deadline, so the times are exact.
@@ -119,7 +121,7 @@ async fn join_all_waits_for_every_task_and_cancels_nothing() {
     assert_eq!(log.final_states(2), [Some(Finished), Some(Failed)]);
 }
 
-/// ... and `join_all` panics in the caller if a task panicked.
+/// ... and `join_all` panics in the caller on any `JoinError`: if a task panicked,
 #[tokio::test(start_paused = true)]
 #[should_panic = "panicked"]
 async fn join_all_panics_if_a_task_panicked() {
@@ -128,5 +130,21 @@ async fn join_all_panics_if_a_task_panicked() {
     for job in jobs(&log, &[1.0], &[], &[0]) {
         set.spawn(job.run(tokio::time::sleep));
     }
+    set.join_all().await;
+}
+
+/// ... and also if a task was only cancelled: aborting one task of the set (here B, the
+/// slower one) makes `join_all` panic with the `JoinError`'s message, although nothing
+/// went wrong.
+#[tokio::test(start_paused = true)]
+#[should_panic = "was cancelled"]
+async fn join_all_panics_if_a_task_was_cancelled() {
+    let log = log();
+    let mut set = tokio::task::JoinSet::new();
+    let mut aborts = Vec::new();
+    for job in jobs(&log, &[1.0, 2.0], &[], &[]) {
+        aborts.push(set.spawn(job.run(tokio::time::sleep)));
+    }
+    aborts[1].abort();
     set.join_all().await;
 }
