@@ -7,18 +7,23 @@ use as_completed_async_std::{Done, as_completed};
 use shared::progress::{self, Progress};
 use shared::{Run, Runtime, Spread, job_name, scenarios::AsCompleted};
 
-// `#[async_std::main]` runs the async main with `async_std::task::block_on` on this
-// thread; the tasks it spawns run on async-std's global executor.
-#[async_std::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     // With a bar on the screen, the jobs' own live lines would tear it: turn them off
     // before the shared crate installs its logger.
     if progress::bar_wanted() {
         progress::silence_job_lines();
     }
-    // async-std's timer uses the standard clock.
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `ASYNC_STD_THREAD_COUNT`, is a one-line usage error (exit 2), not a panic inside
+    // async-std. Its timer uses the standard clock.
     let (run, scenario, spread) =
         Run::from_args_with::<AsCompleted, Spread>(Runtime::AsyncStd, Instant::now);
+    // What `#[async_std::main]` expands to: `task::block_on` runs the async main on this
+    // thread; the tasks it spawns run on async-std's global executor.
+    async_std::task::block_on(run_scenario(&run, scenario, spread))
+}
+
+async fn run_scenario(run: &Run, scenario: AsCompleted, spread: Spread) -> anyhow::Result<()> {
     let jobs = spread.apply(run.jobs());
     let total = jobs.len();
     tracing::info!("{total} jobs, results as they complete ({scenario:?})");

@@ -7,39 +7,43 @@ use as_completed_smol::{Done, as_completed};
 use shared::progress::{self, Progress};
 use shared::{Run, Runtime, Spread, job_name, scenarios::AsCompleted};
 
-// smol has no `main` attribute: `smol::block_on` runs the async main on this thread, and
-// the tasks it spawns run on smol's global executor.
 fn main() -> anyhow::Result<()> {
     // With a bar on the screen, the jobs' own live lines would tear it: turn them off
     // before the shared crate installs its logger.
     if progress::bar_wanted() {
         progress::silence_job_lines();
     }
-    // smol's timer uses the standard clock.
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `SMOL_THREADS`, is a one-line usage error (exit 2), not a hang inside smol. Its timer
+    // uses the standard clock.
     let (run, scenario, spread) =
         Run::from_args_with::<AsCompleted, Spread>(Runtime::Smol, Instant::now);
-    smol::block_on(async {
-        let jobs = spread.apply(run.jobs());
-        let total = jobs.len();
-        tracing::info!("{total} jobs, results as they complete ({scenario:?})");
+    // smol has no `main` attribute: `smol::block_on` runs the async main on this thread,
+    // and the tasks it spawns run on smol's global executor.
+    smol::block_on(run_scenario(&run, scenario, spread))
+}
 
-        match scenario {
-            AsCompleted::Default => {
-                let progress = Progress::new(total, "results", run.config().json);
-                let received = as_completed(jobs, async |k, done| {
-                    announce(&progress, k, total, done);
-                })
-                .await;
-                progress.finish();
-                run.finish(|report| {
-                    for (job, result) in &received {
-                        report.received(*job, result);
-                    }
-                })?;
-            }
+async fn run_scenario(run: &Run, scenario: AsCompleted, spread: Spread) -> anyhow::Result<()> {
+    let jobs = spread.apply(run.jobs());
+    let total = jobs.len();
+    tracing::info!("{total} jobs, results as they complete ({scenario:?})");
+
+    match scenario {
+        AsCompleted::Default => {
+            let progress = Progress::new(total, "results", run.config().json);
+            let received = as_completed(jobs, async |k, done| {
+                announce(&progress, k, total, done);
+            })
+            .await;
+            progress.finish();
+            run.finish(|report| {
+                for (job, result) in &received {
+                    report.received(*job, result);
+                }
+            })?;
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// Announces the k-th result to arrive with the tutorial's `[k/N]` line.

@@ -1,16 +1,19 @@
 //! What `as_completed` on smol does with the contract's jobs: results in completion
-//! order, each handed over the moment it arrives, errors in place, and the trap of plain
+//! order, each handed over once it has arrived, errors in place, and the trap of plain
 //! futures in a `FuturesUnordered`.
 //!
-//! smol has no virtual clock, so these tests sleep for real: the delays are a tenth of the
-//! contract's and 100 ms apart, and the time bounds are loose, so that a loaded machine
-//! cannot reorder the jobs or break a bound.
+//! smol has no virtual clock. Where an order is the point, the jobs wait on gates
+//! (`shared::gates`) instead of timers, and the loop body opens the next gate, so the
+//! order is caused, not raced against a loaded machine's timers. Real time is left only
+//! where a load cannot change the answer: a result never arrives before its job's delay.
+//! The exact times are the tokio tests', on a paused clock.
 
 use std::time::{Duration, Instant};
 
 use as_completed_smol::{Done, as_completed, as_completed_unspawned};
 use shared::EventKind::{Failed, Finished, Panicked};
-use shared::{Config, EventLog, Job, JobError};
+use shared::{Config, EventLog, Job, JobError, Opener};
+use smol::Timer;
 
 /// The contract's as-completed jobs (A 3 s, B 1 s, C 2 s) scaled down to a tenth, failing
 /// and panicking as listed.
@@ -24,47 +27,88 @@ fn jobs(log: &EventLog, fail: &[usize], panic: &[usize]) -> Vec<Job> {
         .jobs(log)
 }
 
+/// The same jobs, each waiting on its gate instead of its delay, and the gates, in the
+/// order the jobs are to end (B, C, A, as their delays would have them): each is opened
+/// only once the result before it has arrived.
+fn gated(log: &EventLog, fail: &[usize], panic: &[usize]) -> (Vec<Opener>, Vec<Job>) {
+    let (gates, jobs) = shared::gates(jobs(log, fail, panic));
+    let mut gates: Vec<Option<Opener>> = gates.into_iter().map(Some).collect();
+    let order = [1, 2, 0].map(|job| gates[job].take().expect("one gate per job"));
+    (order.into(), jobs)
+}
+
+/// Waits until `done` holds. A working example gets there at once; the minute is only
+/// there so that a broken one fails instead of hanging.
+async fn eventually(done: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        Timer::after(Duration::from_millis(1)).await;
+    }
+    true
+}
+
 fn ok(job: usize) -> Done {
     (job, Ok(format!("job {job} result")))
 }
 
-fn secs(seconds: f64) -> Duration {
-    Duration::from_secs_f64(seconds)
-}
-
-/// When job `job` finished, in seconds since the log started.
-fn finished_at(log: &EventLog, job: usize) -> f64 {
-    let event = log
-        .events()
-        .into_iter()
-        .find(|e| e.job == job && e.event == Finished);
-    event.map_or(f64::NAN, |e| e.t_ms / 1000.0)
-}
-
-/// Results come in completion order (B, C, A), each handed to the loop body the moment it
-/// arrives, numbered 1 to 3; the whole run takes about the longest delay.
+/// Results come in completion order (B, C, A), numbered 1 to 3, each handed to the loop
+/// body once its job has ended. The body ends the next job, so the order is the body's.
 #[test]
 fn results_arrive_in_completion_order_as_they_complete() {
     let log = EventLog::new(Instant::now);
+    let (gates, jobs) = gated(&log, &[], &[]);
+    let mut gates = gates.into_iter();
+    gates.next().expect("B's gate").open();
     let mut seen = Vec::new();
-    let received = smol::block_on(as_completed(jobs(&log, &[], &[]), async |k, (job, _)| {
-        seen.push((k, *job, log.elapsed()));
+    let received = smol::block_on(as_completed(jobs, async |k, (job, _)| {
+        seen.push((k, *job, log.final_state(*job)));
+        if let Some(next) = gates.next() {
+            next.open();
+        }
     }));
     assert_eq!(received, [ok(1), ok(2), ok(0)]);
-    let order: Vec<(usize, usize)> = seen.iter().map(|&(k, job, _)| (k, job)).collect();
-    assert_eq!(order, [(1, 1), (2, 2), (3, 0)]);
-    // Each is handed over once its job is done, and soon after.
-    for ((_, _, at), (low, high)) in seen.iter().zip([(0.1, 0.3), (0.2, 0.4), (0.3, 0.5)]) {
-        assert!(*at >= secs(low) && *at < secs(high), "{at:?}");
-    }
+    let expected = [
+        (1, 1, Some(Finished)),
+        (2, 2, Some(Finished)),
+        (3, 0, Some(Finished)),
+    ];
+    assert_eq!(seen, expected);
     assert!(log.running().is_empty());
+}
+
+/// On real time, no result arrives before its job's delay, and all arrive.
+#[test]
+fn no_result_arrives_before_its_delay() {
+    let log = EventLog::new(Instant::now);
+    let delays = [0.3, 0.1, 0.2];
+    let mut seen = Vec::new();
+    let received = smol::block_on(as_completed(jobs(&log, &[], &[]), async |_, (job, _)| {
+        seen.push((*job, log.elapsed()));
+    }));
+    assert_eq!(received.len(), 3);
+    for (job, at) in seen {
+        assert!(
+            at >= Duration::from_secs_f64(delays[job]),
+            "job {job} at {at:?}"
+        );
+    }
 }
 
 /// An error and a panic are handed over in their place, and the loop goes on to the rest.
 #[test]
 fn errors_and_panics_are_reported_in_place_and_iteration_goes_on() {
     let log = EventLog::new(Instant::now);
-    let received = smol::block_on(as_completed(jobs(&log, &[2], &[0]), async |_, _| {}));
+    let (gates, jobs) = gated(&log, &[2], &[0]);
+    let mut gates = gates.into_iter();
+    gates.next().expect("B's gate").open();
+    let received = smol::block_on(as_completed(jobs, async |_, _| {
+        if let Some(next) = gates.next() {
+            next.open();
+        }
+    }));
     let expected = [
         ok(1),
         (2, Err(JobError::Failed(2))),
@@ -80,31 +124,49 @@ fn errors_and_panics_are_reported_in_place_and_iteration_goes_on() {
     assert!(log.running().is_empty());
 }
 
-/// Spawned tasks keep running while the loop body is busy: with a body that takes 0.3 s
-/// per result, every job still finishes about on time (A at 0.3 s, C at 0.2 s).
+/// Spawned tasks keep running while the loop body is busy: the body for B opens C's gate,
+/// waits until C has finished, then does the same with A, all without returning to the
+/// loop.
 #[test]
-fn spawned_jobs_finish_on_time_while_the_loop_body_is_busy() {
+fn spawned_jobs_finish_while_the_loop_body_is_busy() {
     let log = EventLog::new(Instant::now);
-    let body = async |_, _: &Done| {
-        smol::Timer::after(secs(0.3)).await;
+    let (gates, jobs) = gated(&log, &[], &[]);
+    let mut gates = gates.into_iter();
+    gates.next().expect("B's gate").open();
+    let mut finished_meanwhile = Vec::new();
+    let body = async |k, _: &Done| {
+        if k == 1 {
+            for (job, gate) in [2, 0].into_iter().zip(gates.by_ref()) {
+                gate.open();
+                let finished = eventually(|| log.final_state(job) == Some(Finished)).await;
+                finished_meanwhile.push((job, finished));
+            }
+        }
     };
-    let received = smol::block_on(as_completed(jobs(&log, &[], &[]), body));
+    let received = smol::block_on(as_completed(jobs, body));
+    assert_eq!(finished_meanwhile, [(2, true), (0, true)]);
     assert_eq!(received, [ok(1), ok(2), ok(0)]);
-    assert!(finished_at(&log, 2) < 0.35, "C finished at its own time");
-    assert!(finished_at(&log, 0) < 0.5, "A finished at its own time");
 }
 
 /// The trap: plain futures in a `FuturesUnordered` are not polled while the loop body
-/// awaits something else, so C finishes only when the body for B ends (0.4 s at the
-/// earliest), and A only when the body for C ends (0.7 s at the earliest).
+/// awaits something else. The body for B opens C's and A's gates, then sleeps: neither
+/// job can end until the body returns and the loop polls the set again.
 #[test]
 fn unspawned_futures_stall_while_the_loop_body_is_busy() {
     let log = EventLog::new(Instant::now);
-    let body = async |_, _: &Done| {
-        smol::Timer::after(secs(0.3)).await;
+    let (gates, jobs) = gated(&log, &[], &[]);
+    let mut gates = gates.into_iter();
+    gates.next().expect("B's gate").open();
+    let mut during_the_body = Vec::new();
+    let body = async |k, _: &Done| {
+        if k == 1 {
+            gates.by_ref().for_each(Opener::open);
+            Timer::after(Duration::from_millis(200)).await;
+            during_the_body.push(log.final_states(3));
+        }
     };
-    let received = smol::block_on(as_completed_unspawned(jobs(&log, &[], &[]), body));
+    let received = smol::block_on(as_completed_unspawned(jobs, body));
+    // C and A started, and were not polled since: they had no way to end during the body.
+    assert_eq!(during_the_body, [vec![None, Some(Finished), None]]);
     assert_eq!(received, [ok(1), ok(2), ok(0)]);
-    assert!(finished_at(&log, 2) >= 0.4, "C waited for the body");
-    assert!(finished_at(&log, 0) >= 0.7, "A waited for two bodies");
 }

@@ -5,20 +5,26 @@ use as_completed_tokio::{Done, as_completed};
 use shared::progress::{self, Progress};
 use shared::{Run, Runtime, Spread, job_name, scenarios::AsCompleted};
 
-// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
-// `main` on it, and shuts it down when `main` returns.
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     // With a bar on the screen, the jobs' own live lines would tear it: turn them off
     // before the shared crate installs its logger.
     if progress::bar_wanted() {
         progress::silence_job_lines();
     }
-    // Read the times on tokio's clock, the one its timer uses.
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `TOKIO_WORKER_THREADS`, is a one-line usage error (exit 2), not a panic inside tokio.
+    // The times are read on tokio's clock, the one its timer uses.
     let (run, scenario, spread) =
         Run::from_args_with::<AsCompleted, Spread>(Runtime::Tokio, || {
             tokio::time::Instant::now().into_std()
         });
+    run_scenario(&run, scenario, spread)
+}
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// this function on it, and shuts it down when the function returns.
+#[tokio::main]
+async fn run_scenario(run: &Run, scenario: AsCompleted, spread: Spread) -> anyhow::Result<()> {
     let jobs = spread.apply(run.jobs());
     let total = jobs.len();
     tracing::info!("{total} jobs, results as they complete ({scenario:?})");

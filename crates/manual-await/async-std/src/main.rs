@@ -4,14 +4,18 @@ use std::time::Instant;
 
 use async_std::task;
 use manual_await_async_std::{
-    Awaited, await_each, background, forget, spawn_and_await, spawn_named,
+    Awaited, Stopped, await_each, background, forget, spawn_and_await, spawn_named,
 };
-use shared::{EventKind, Report, Run, Runtime, scenarios::ManualAwait};
+use shared::{
+    EventKind, JobError, JobState, Report, Run, Runtime, job_name, output, scenarios::ManualAwait,
+};
 
 // No `#[async_std::main]` here: it would do the same, but `handle` spawns from plain code
 // before anything runs, and `forgotten` shows what is left when `block_on` returns.
 fn main() -> anyhow::Result<()> {
-    // async-std's timer uses the standard clock.
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `ASYNC_STD_THREAD_COUNT`, is a one-line usage error (exit 2), not a panic inside
+    // async-std. Its timer uses the standard clock.
     let (run, scenario) = Run::from_args::<ManualAwait>(Runtime::AsyncStd, Instant::now);
     // What `#[async_std::main]` expands to: `task::block_on` runs the async main on this
     // thread; the tasks it spawns run on async-std's global executor.
@@ -36,12 +40,20 @@ fn main() -> anyhow::Result<()> {
             // destructors never run: there is nothing more to wait for.
             run.print(&report)?;
             if !run.config().json {
-                println!("{}", fates(&report, run.config().delays.len()));
+                output::line(&fates(
+                    &report,
+                    run.config().delays.len(),
+                    &Causes::GLOBAL_EXECUTOR,
+                ));
             }
             return Ok(());
         }
     };
+    let stopped = stopped(&awaited.stopped);
     run.finish(|report| record(report, awaited))?;
+    if !run.config().json && !stopped.is_empty() {
+        output::line(&stopped);
+    }
     Ok(())
 }
 
@@ -55,33 +67,104 @@ fn record(report: &mut Report, awaited: Awaited) {
     }
 }
 
-/// What the runtime did to each forgotten job, read from its events alone.
-fn fates(report: &Report, jobs: usize) -> String {
-    let mut fates: Vec<(&str, Vec<String>)> = Vec::new();
-    for job in 0..jobs {
-        let started = report.events.iter().any(|e| e.job == job);
-        let fate = match report.final_state(job) {
-            None if !started => "never started: main returned, or dropped its task, before it ran",
-            None => {
-                "abandoned: still running when main returned; the process exit ends it without running its destructor"
-            }
-            Some(EventKind::Cancelled) => {
-                "cancelled: dropped when main returned, and its destructor ran"
-            }
-            Some(_) if report.pending.contains(&job) => {
-                "ended after main returned, before the process did"
-            }
-            Some(_) => "ended before main returned, though nobody awaited it",
+/// What main's cancellation found of each job it had not awaited after the error: the
+/// same story as the jobs' own events (a job that ended in that instant kept its result).
+fn stopped(stopped: &[(usize, Stopped)]) -> String {
+    if stopped.is_empty() {
+        return String::new();
+    }
+    let fates = grouped(stopped.iter().map(|(job, stopped)| {
+        let fate = match stopped {
+            Stopped::Cancelled => "cancelled",
+            Stopped::Ended(Ok(_)) => "had already finished (its result unused)",
+            Stopped::Ended(Err(JobError::Failed(_))) => "had already failed (its error unused)",
+            Stopped::Ended(Err(JobError::Panicked(_))) => "had already panicked",
         };
-        let name = shared::job_name(job);
-        match fates.iter_mut().find(|(f, _)| *f == fate) {
-            Some((_, names)) => names.push(name),
-            None => fates.push((fate, vec![name])),
+        (*job, fate)
+    }));
+    format!("After the error, main stopped the tasks it had not awaited:\n{fates}")
+}
+
+/// Why a forgotten job ended as it did.
+struct Causes {
+    never_started: &'static str,
+    cancelled: &'static str,
+}
+
+impl Causes {
+    const GLOBAL_EXECUTOR: Causes = Causes {
+        never_started: "never started: the process exited before an executor thread ran it",
+        cancelled: "cancelled, and its destructor ran",
+    };
+}
+
+/// What the runtime did to each forgotten job, read from its events alone.
+fn fates(report: &Report, jobs: usize, causes: &Causes) -> String {
+    let mut pending = vec![false; jobs];
+    for &job in &report.pending {
+        if let Some(pending) = pending.get_mut(job) {
+            *pending = true;
         }
     }
-    let mut lines = vec!["What happened to the forgotten tasks:".to_owned()];
-    for (fate, names) in fates {
-        lines.push(format!("  {}: {fate}", names.join(", ")));
+    let states = report.states(jobs);
+    let fates = grouped(states.into_iter().enumerate().map(|(job, state)| {
+        let fate = match state {
+            JobState::NeverStarted => causes.never_started,
+            JobState::Running => {
+                "abandoned: still running when main returned; the process exit ends it without running its destructor"
+            }
+            JobState::Ended(EventKind::Cancelled) => causes.cancelled,
+            JobState::Ended(_) if pending[job] => {
+                "ended after main returned, before the process did"
+            }
+            JobState::Ended(_) => "ended before main returned, though nobody awaited it",
+        };
+        (job, fate)
+    }));
+    format!("What happened to the forgotten tasks:\n{fates}")
+}
+
+/// How many names a line of fates shows, as the report's summary does.
+const SHOWN: usize = 20;
+
+/// One line per fate, in the order each first appears: `  A, C: <fate>`, or for many jobs
+/// their count and the first few names, so that a million jobs still make a short report.
+fn grouped<'a>(fates: impl Iterator<Item = (usize, &'a str)>) -> String {
+    // A handful of fates at most: finding a job's group is a step, not a scan of jobs.
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (job, fate) in fates {
+        match groups.iter_mut().find(|(f, _)| *f == fate) {
+            Some((_, jobs)) => jobs.push(job),
+            None => groups.push((fate, vec![job])),
+        }
     }
+    let lines: Vec<String> = groups
+        .iter()
+        .map(|(fate, jobs)| {
+            let names: Vec<String> = jobs.iter().take(SHOWN).map(|&j| job_name(j)).collect();
+            if jobs.len() <= SHOWN {
+                format!("  {}: {fate}", names.join(", "))
+            } else {
+                format!(
+                    "  {} jobs ({}, ...): {fate}",
+                    count(jobs.len()),
+                    names[..3].join(", ")
+                )
+            }
+        })
+        .collect();
     lines.join("\n")
+}
+
+/// A count with groups of three digits, as the report's summary prints it: `1 000 000`.
+fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(digit);
+    }
+    out
 }

@@ -3,9 +3,12 @@
 use std::time::Instant;
 
 use manual_await_smol::{
-    Awaited, await_each, background, drop_tasks, forget, forget_on, spawn_and_await, spawn_on,
+    Awaited, Stopped, await_each, background, drop_tasks, forget, forget_on, spawn_and_await,
+    spawn_on,
 };
-use shared::{EventKind, Report, Run, Runtime, scenarios::ManualAwait};
+use shared::{
+    EventKind, JobError, JobState, Report, Run, Runtime, job_name, output, scenarios::ManualAwait,
+};
 use smol::Executor;
 
 /// This example's own flags, for `--scenario forgotten`.
@@ -22,7 +25,9 @@ struct Forgotten {
 // smol has no `main` attribute: `smol::block_on` runs the async main on this thread, and
 // the tasks it spawns with `smol::spawn` run on smol's global executor.
 fn main() -> anyhow::Result<()> {
-    // smol's timer uses the standard clock.
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `SMOL_THREADS`, is a one-line usage error (exit 2), not a hang inside smol. Its timer
+    // uses the standard clock.
     let (run, scenario, flags) =
         Run::from_args_with::<ManualAwait, Forgotten>(Runtime::Smol, Instant::now);
     let jobs = run.jobs();
@@ -39,13 +44,16 @@ fn main() -> anyhow::Result<()> {
         ManualAwait::Background => smol::block_on(background(jobs, main_delay)),
         ManualAwait::Forgotten => {
             let ex = Executor::new();
-            if flags.own_executor {
+            let causes = if flags.own_executor {
                 smol::block_on(ex.run(forget_on(&ex, jobs, main_delay)));
+                Causes::OWN_EXECUTOR
             } else if flags.drop_tasks {
                 smol::block_on(drop_tasks(jobs, main_delay));
+                Causes::DROPPED_TASKS
             } else {
                 smol::block_on(forget(jobs, main_delay));
-            }
+                Causes::GLOBAL_EXECUTOR
+            };
             // Main is done: the report's time, and its pending jobs, are main's.
             let mut report = run.report();
             report.pending = run.log().running();
@@ -56,12 +64,16 @@ fn main() -> anyhow::Result<()> {
             report.events = run.log().events();
             run.print(&report)?;
             if !run.config().json {
-                println!("{}", fates(&report, run.config().delays.len()));
+                output::line(&fates(&report, run.config().delays.len(), &causes));
             }
             return Ok(());
         }
     };
+    let stopped = stopped(&awaited.stopped);
     run.finish(|report| record(report, awaited))?;
+    if !run.config().json && !stopped.is_empty() {
+        output::line(&stopped);
+    }
     Ok(())
 }
 
@@ -75,33 +87,112 @@ fn record(report: &mut Report, awaited: Awaited) {
     }
 }
 
-/// What the runtime did to each forgotten job, read from its events alone.
-fn fates(report: &Report, jobs: usize) -> String {
-    let mut fates: Vec<(&str, Vec<String>)> = Vec::new();
-    for job in 0..jobs {
-        let started = report.events.iter().any(|e| e.job == job);
-        let fate = match report.final_state(job) {
-            None if !started => "never started: main returned, or dropped its task, before it ran",
-            None => {
-                "abandoned: still running when main returned; the process exit ends it without running its destructor"
-            }
-            Some(EventKind::Cancelled) => {
-                "cancelled: dropped when main returned, and its destructor ran"
-            }
-            Some(_) if report.pending.contains(&job) => {
-                "ended after main returned, before the process did"
-            }
-            Some(_) => "ended before main returned, though nobody awaited it",
+/// What main's cancellation found of each job it had not awaited after the error: the
+/// same story as the jobs' own events (a job that ended in that instant kept its result).
+fn stopped(stopped: &[(usize, Stopped)]) -> String {
+    if stopped.is_empty() {
+        return String::new();
+    }
+    let fates = grouped(stopped.iter().map(|(job, stopped)| {
+        let fate = match stopped {
+            Stopped::Cancelled => "cancelled",
+            Stopped::Ended(Ok(_)) => "had already finished (its result unused)",
+            Stopped::Ended(Err(JobError::Failed(_))) => "had already failed (its error unused)",
+            Stopped::Ended(Err(JobError::Panicked(_))) => "had already panicked",
         };
-        let name = shared::job_name(job);
-        match fates.iter_mut().find(|(f, _)| *f == fate) {
-            Some((_, names)) => names.push(name),
-            None => fates.push((fate, vec![name])),
+        (*job, fate)
+    }));
+    format!("After the error, main stopped the tasks it had not awaited:\n{fates}")
+}
+
+/// Why a forgotten job ended as it did, which depends on where it was spawned.
+struct Causes {
+    never_started: &'static str,
+    cancelled: &'static str,
+}
+
+impl Causes {
+    const GLOBAL_EXECUTOR: Causes = Causes {
+        never_started: "never started: the process exited before smol's executor thread ran it",
+        cancelled: "cancelled, and its destructor ran",
+    };
+    const OWN_EXECUTOR: Causes = Causes {
+        never_started: "never started: main returned, and dropped its Executor, before it ran",
+        cancelled: "cancelled: main's Executor dropped it when main returned, and its destructor ran",
+    };
+    const DROPPED_TASKS: Causes = Causes {
+        never_started: "never started: its Task was dropped, right after spawn, before smol's executor thread picked it up",
+        cancelled: "cancelled: its Task was dropped right after spawn, but smol's executor thread had started it already (a race); its destructor ran",
+    };
+}
+
+/// What the runtime did to each forgotten job, read from its events alone.
+fn fates(report: &Report, jobs: usize, causes: &Causes) -> String {
+    let mut pending = vec![false; jobs];
+    for &job in &report.pending {
+        if let Some(pending) = pending.get_mut(job) {
+            *pending = true;
         }
     }
-    let mut lines = vec!["What happened to the forgotten tasks:".to_owned()];
-    for (fate, names) in fates {
-        lines.push(format!("  {}: {fate}", names.join(", ")));
+    let states = report.states(jobs);
+    let fates = grouped(states.into_iter().enumerate().map(|(job, state)| {
+        let fate = match state {
+            JobState::NeverStarted => causes.never_started,
+            JobState::Running => {
+                "abandoned: still running when main returned; the process exit ends it without running its destructor"
+            }
+            JobState::Ended(EventKind::Cancelled) => causes.cancelled,
+            JobState::Ended(_) if pending[job] => {
+                "ended after main returned, before the process did"
+            }
+            JobState::Ended(_) => "ended before main returned, though nobody awaited it",
+        };
+        (job, fate)
+    }));
+    format!("What happened to the forgotten tasks:\n{fates}")
+}
+
+/// How many names a line of fates shows, as the report's summary does.
+const SHOWN: usize = 20;
+
+/// One line per fate, in the order each first appears: `  A, C: <fate>`, or for many jobs
+/// their count and the first few names, so that a million jobs still make a short report.
+fn grouped<'a>(fates: impl Iterator<Item = (usize, &'a str)>) -> String {
+    // A handful of fates at most: finding a job's group is a step, not a scan of jobs.
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (job, fate) in fates {
+        match groups.iter_mut().find(|(f, _)| *f == fate) {
+            Some((_, jobs)) => jobs.push(job),
+            None => groups.push((fate, vec![job])),
+        }
     }
+    let lines: Vec<String> = groups
+        .iter()
+        .map(|(fate, jobs)| {
+            let names: Vec<String> = jobs.iter().take(SHOWN).map(|&j| job_name(j)).collect();
+            if jobs.len() <= SHOWN {
+                format!("  {}: {fate}", names.join(", "))
+            } else {
+                format!(
+                    "  {} jobs ({}, ...): {fate}",
+                    count(jobs.len()),
+                    names[..3].join(", ")
+                )
+            }
+        })
+        .collect();
     lines.join("\n")
+}
+
+/// A count with groups of three digits, as the report's summary prints it: `1 000 000`.
+fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(digit);
+    }
+    out
 }
