@@ -34,8 +34,8 @@
 //!
 //! - Rust has no `CancelledError`. Cancelling a future means *dropping* it where it waits,
 //!   at an `.await`, and `Drop` cannot await: an aborted job gets no chance to run async
-//!   code. `cancel`: A starts and ends `cancelled` after 1 s; the caller learns it from
-//!   `cancel().await`, which returns `None` once the task has stopped.
+//!   code. `cancel`: A starts and ends `cancelled` after 1 s; `cancel().await` returns
+//!   once the task has stopped, and the job has handed over no result.
 //! - `cleanup`: the job is *asked* to stop (a channel is closed), notices it because it
 //!   races the channel against its work, and cleans up asynchronously before it returns:
 //!   `cleanup-started`, `cleanup-finished` 0.1 s later, `finally`, `cancelled`.
@@ -44,15 +44,18 @@
 //!   finally-step (a `Drop` guard) runs; the async cleanup never does. `Time: 1.00s`.
 //! - With `--delays 0.5` the job finishes before anyone cancels it: outcome `ok`, and the
 //!   finally-step still runs.
+//! - A job that ends at the very moment it is cancelled keeps its result: the task hands
+//!   it over itself, since `cancel().await` can drop it (see `spawn_handing_over`).
 //!
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
 use async_std::channel::{self, Receiver};
-use async_std::task::{self, sleep};
+use async_std::task::{self, JoinHandle, sleep};
 use futures::FutureExt as _;
 use futures::future::{Either, select};
 use shared::{Ending, EventKind, EventLog, Job, JobError};
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::pin;
 use std::time::Duration;
@@ -61,33 +64,37 @@ use std::time::Duration;
 /// (it had ended before the cancellation took effect), as `cancel().await` says.
 pub type Cancelled = Option<Result<String, JobError>>;
 
-/// `task.cancel()` on a plain job: spawn it, and cancel it after `after`.
-pub async fn cancel(job: Job, after: Duration) -> Cancelled {
+/// `task.cancel()` on a plain job: spawn it, and cancel it once `when` is done (the
+/// command line's `sleep(--cancel-after)`: Python's `await asyncio.sleep(1)`).
+pub async fn cancel(job: Job, when: impl Future) -> Cancelled {
     let id = job.id();
-    let task = task::spawn(job.run(sleep));
-    sleep(after).await;
+    let (task, output) = spawn_handing_over(job.run(sleep));
+    when.await;
 
     // `cancel().await` drops the job's future at the `.await` it is waiting on, and
-    // returns once it has: `None`, or the job's output if it had ended first. A job that
-    // panicked raises its panic again here: catch it.
-    AssertUnwindSafe(task.cancel())
-        .catch_unwind()
-        .await
-        .unwrap_or(Some(Err(JobError::Panicked(id))))
+    // returns once it has. What it returns (`None`, or the job's output if it had ended
+    // first) can miss a job that ended at that very moment: take the output from where the
+    // task handed it over instead (see `spawn_handing_over`).
+    task.cancel().await;
+    let ended = output.try_recv().ok()?;
+    // A job that panicked: its panic, caught in the task, is its error.
+    Some(ended.unwrap_or(Err(JobError::Panicked(id))))
 }
 
 /// The Python tutorial's cleanup, the Rust way: ask the job to stop (cooperative
-/// cancellation), and wait while it cleans up and returns.
-pub async fn cleanup(job: Job, after: Duration, cleanup: Duration) -> Cancelled {
+/// cancellation) once `when` is done, and wait while it cleans up and returns.
+pub async fn cleanup(job: Job, when: impl Future, cleanup: Duration) -> Cancelled {
     let id = job.id();
     let (stop, stopped) = channel::bounded::<()>(1);
     let task = task::spawn(job_with_cleanup(job, stopped, cleanup));
-    sleep(after).await;
+    when.await;
 
     // Nothing is dropped here: closing the channel only tells the job, which decides what
     // to do. A real service would bound the wait with a timeout, and cancel a job that
     // takes too long to clean up.
     stop.close();
+    // Nothing cancels the task: it returns by itself, and awaiting it gives what it
+    // returned, or raises its panic again here: catch it.
     AssertUnwindSafe(task)
         .catch_unwind()
         .await
@@ -96,19 +103,38 @@ pub async fn cleanup(job: Job, after: Duration, cleanup: Duration) -> Cancelled 
 
 /// The same job as in [`cleanup`], cancelled instead of asked: its future is dropped at
 /// the `.await` it waits on, so only the synchronous finally-step runs.
-pub async fn abort(job: Job, after: Duration, cleanup: Duration) -> Cancelled {
+pub async fn abort(job: Job, when: impl Future, cleanup: Duration) -> Cancelled {
     let id = job.id();
     // Nobody ever closes this channel (we keep `_stop` alive): the job will not be asked.
     let (_stop, stopped) = channel::bounded::<()>(1);
-    let task = task::spawn(job_with_cleanup(job, stopped, cleanup));
-    sleep(after).await;
+    let (task, output) = spawn_handing_over(job_with_cleanup(job, stopped, cleanup));
+    when.await;
 
-    match AssertUnwindSafe(task.cancel()).catch_unwind().await {
-        // `None`: cancelled; or what the job returned, if it had ended first.
-        Ok(output) => output.flatten(),
-        // The job had panicked, and `cancel().await` raised its panic again here.
-        Err(_panic) => Some(Err(JobError::Panicked(id))),
-    }
+    task.cancel().await;
+    // `None`: cancelled; or what the job returned, if it had ended first (see `cancel`).
+    let ended = output.try_recv().ok()?;
+    ended.unwrap_or(Some(Err(JobError::Panicked(id))))
+}
+
+/// Spawns `work` as a task that hands its output over itself, from inside the task, in
+/// the poll in which `work` ends (a panic is caught there too, and handed over as `Err`).
+///
+/// Why not take the output from `cancel().await`: a job can end on another thread at the
+/// very moment it is cancelled, and async-task (which runs async-std's tasks) drops the
+/// output of a task that completes after `cancel()` has marked it closed: `cancel().await`
+/// then says `None`, as if the job had been cancelled. What was handed over stays ours.
+fn spawn_handing_over<F>(work: F) -> (JoinHandle<()>, Receiver<std::thread::Result<F::Output>>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let (handed, output) = channel::bounded(1);
+    let task = task::spawn(async move {
+        let ended = AssertUnwindSafe(work).catch_unwind().await;
+        // The channel has room for this one message, and nobody else sends on it.
+        let _ = handed.try_send(ended);
+    });
+    (task, output)
 }
 
 /// The job with a cleanup: it works for its delay unless `stop` is closed (or sent to)

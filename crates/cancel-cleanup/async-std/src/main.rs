@@ -1,16 +1,22 @@
 //! `cargo run -p cancel-cleanup-async-std`: the command line around the pattern in `lib.rs`.
 
 use anyhow::Context as _;
+use async_std::task::sleep;
 use cancel_cleanup_async_std::{abort, cancel, cleanup};
 use shared::{Run, Runtime, scenarios::CancelCleanup};
 use std::time::Instant;
 
-// `#[async_std::main]` runs the async main with `async_std::task::block_on` on this
-// thread; the tasks it spawns run on async-std's global executor.
-#[async_std::main]
-async fn main() -> anyhow::Result<()> {
-    // async-std's timer uses the standard clock.
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `ASYNC_STD_THREAD_COUNT`, is a one-line usage error (exit 2), not a panic inside
+    // async-std. Its timer uses the standard clock.
     let (run, scenario) = Run::from_args::<CancelCleanup>(Runtime::AsyncStd, Instant::now);
+    // What `#[async_std::main]` expands to: `task::block_on` runs the async main on this
+    // thread; the tasks it spawns run on async-std's global executor.
+    async_std::task::block_on(run_scenario(&run, scenario))
+}
+
+async fn run_scenario(run: &Run, scenario: CancelCleanup) -> anyhow::Result<()> {
     let config = run.config();
     let (after, cleanup_time) = (config.cancel_after, config.cleanup);
     // The scenario is about one job: job 0 (any others never start).
@@ -18,10 +24,11 @@ async fn main() -> anyhow::Result<()> {
     let id = job.id();
     tracing::info!("cancelling job {id} after {after:?} ({scenario:?})");
 
+    // The job is cancelled once `sleep(after)` is done: Python's `await asyncio.sleep(1)`.
     let result = match scenario {
-        CancelCleanup::Cancel => cancel(job, after).await,
-        CancelCleanup::Cleanup => cleanup(job, after, cleanup_time).await,
-        CancelCleanup::Abort => abort(job, after, cleanup_time).await,
+        CancelCleanup::Cancel => cancel(job, sleep(after)).await,
+        CancelCleanup::Cleanup => cleanup(job, sleep(after), cleanup_time).await,
+        CancelCleanup::Abort => abort(job, sleep(after), cleanup_time).await,
     };
     run.finish(|report| match result {
         None => report.cancelled(),

@@ -2,14 +2,17 @@
 //! each way to cancel it, that its cleanup runs exactly once, and that the caller learns
 //! it was cancelled.
 //!
-//! async-std has no virtual clock, so these tests sleep for real: the job takes 1 s and is
-//! cancelled after 0.1 s, a job that finishes first takes 0.1 s and the cancellation
-//! comes at 0.3 s, and the time bounds are loose, so that a loaded machine cannot break
-//! them.
+//! async-std has no virtual clock. Whether the job ends before it is cancelled is the point of
+//! each test, so it is caused, not raced: a job cancelled while it runs is cancelled once
+//! its events say it has started, and never ends by itself (the plain job waits on a gate
+//! that stays shut, the job with a cleanup takes an hour); a job that ends first is
+//! cancelled only once its events say it has ended.
+//! Real time is left only where a load cannot change the answer: a cleanup takes at least
+//! its time. The exact times are the tokio tests', on a paused clock.
 
 use std::time::{Duration, Instant};
 
-use async_std::task::block_on;
+use async_std::task::{block_on, sleep};
 use cancel_cleanup_async_std::{abort, cancel, cleanup};
 use shared::EventKind::{
     Cancelled, CleanupFinished, CleanupStarted, Failed, Finally, Finished, Panicked, Started,
@@ -20,8 +23,7 @@ use shared::{Config, EventLog, Job, JobError};
 fn job(log: &EventLog, delay: f64, fail: bool, panic: bool) -> Job {
     // A simulated panic prints one line. With `RUST_BACKTRACE` set, the default hook spends
     // a tenth of a second or more capturing a backtrace on the thread that panicked, and
-    // the executor threads run every test's jobs: another test's 0.1 s job could end after
-    // its 0.3 s cancellation.
+    // the executor threads run every test's jobs.
     shared::quiet_job_panics();
     let fail: &[usize] = if fail { &[0] } else { &[] };
     let panic: &[usize] = if panic { &[0] } else { &[] };
@@ -29,27 +31,48 @@ fn job(log: &EventLog, delay: f64, fail: bool, panic: bool) -> Job {
     config.jobs(log).remove(0)
 }
 
+/// The plain job on a gate that is never opened: it never ends by itself.
+fn endless(log: &EventLog) -> (shared::Opener, Job) {
+    let (opener, gate) = shared::gate();
+    (opener, job(log, 1.0, false, false).gated(gate))
+}
+
+/// An hour: a job with a cleanup that takes this long never ends by itself in a test.
+const HOUR: f64 = 3600.0;
+
 fn secs(seconds: f64) -> Duration {
     Duration::from_secs_f64(seconds)
 }
 
-/// Waits past the job's own end (1 s): a job left running would show itself.
-fn nothing_happens_later(log: &EventLog) {
-    let before = log.events().len();
-    std::thread::sleep(secs(1.2));
-    assert_eq!(log.events().len(), before, "nothing was left running");
-    assert!(log.running().is_empty());
+/// Waits until job 0 has ended (its events say so): the moment to cancel a job that is to
+/// end first. A working job gets there at once; the minute only guards against a hang.
+async fn ended(log: &EventLog) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while log.final_state(0).is_none() {
+        assert!(Instant::now() < deadline, "the job never ended");
+        sleep(Duration::from_millis(1)).await;
+    }
 }
 
-/// `cancel`: the 1 s job is cancelled at 0.1 s, and the caller learns it was cancelled.
+/// Waits until job 0 has started: the moment to cancel a job that is to be cancelled
+/// while it runs. (The minute only guards against a hang.)
+async fn started(log: &EventLog) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while log.events_of(0).is_empty() {
+        assert!(Instant::now() < deadline, "the job never started");
+        sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// `cancel`: the running job is cancelled, and the caller learns it was cancelled.
 #[test]
 fn cancel_stops_the_job_and_the_caller_sees_it() {
     let log = EventLog::new(Instant::now);
-    let result = block_on(cancel(job(&log, 1.0, false, false), secs(0.1)));
+    let (_shut, job) = endless(&log);
+    let result = block_on(cancel(job, started(&log)));
     assert_eq!(result, None, "the caller observes the cancellation");
-    assert!(log.elapsed() >= secs(0.1) && log.elapsed() < secs(0.5));
     assert_eq!(log.events_of(0), [Started, Cancelled]);
-    nothing_happens_later(&log);
+    assert!(log.running().is_empty(), "nothing was left running");
 }
 
 /// `cleanup`: asked to stop, the job cleans up for 0.1 s, runs its finally-step, and only
@@ -57,15 +80,16 @@ fn cancel_stops_the_job_and_the_caller_sees_it() {
 #[test]
 fn cleanup_runs_once_in_order_before_the_job_ends() {
     let log = EventLog::new(Instant::now);
-    let result = block_on(cleanup(job(&log, 1.0, false, false), secs(0.1), secs(0.1)));
+    let job = job(&log, HOUR, false, false);
+    let result = block_on(cleanup(job, started(&log), secs(0.1)));
     assert_eq!(result, None, "the caller observes the cancellation");
     assert!(
-        log.elapsed() >= secs(0.2),
+        log.elapsed() >= secs(0.1),
         "the caller waited for the cleanup"
     );
     let events = [Started, CleanupStarted, CleanupFinished, Finally, Cancelled];
     assert_eq!(log.events_of(0), events);
-    nothing_happens_later(&log);
+    assert!(log.running().is_empty(), "nothing was left running");
 }
 
 /// `abort`: the same job, cancelled: only the synchronous finally-step runs, never the
@@ -73,55 +97,82 @@ fn cleanup_runs_once_in_order_before_the_job_ends() {
 #[test]
 fn abort_runs_only_the_finally_step() {
     let log = EventLog::new(Instant::now);
-    let result = block_on(abort(job(&log, 1.0, false, false), secs(0.1), secs(0.1)));
+    let job = job(&log, HOUR, false, false);
+    let result = block_on(abort(job, started(&log), secs(0.1)));
     assert_eq!(result, None, "the caller observes the cancellation");
     assert_eq!(log.events_of(0), [Started, Finally, Cancelled]);
-    nothing_happens_later(&log);
+    assert!(log.running().is_empty(), "nothing was left running");
 }
 
-/// A job shorter than the cancellation finishes first: the cancellation does nothing,
-/// the caller gets the result, and the finally-step runs anyway.
+/// A job that ends before it is cancelled: the cancellation does nothing, the caller gets
+/// the result, and the finally-step runs anyway.
 #[test]
 fn a_job_that_finishes_first_is_not_cancelled() {
     let log = EventLog::new(Instant::now);
-    let result = block_on(cancel(job(&log, 0.1, false, false), secs(0.3)));
+    let result = block_on(cancel(job(&log, 0.01, false, false), ended(&log)));
     assert_eq!(result, Some(Ok("job 0 result".to_owned())));
     assert_eq!(log.events_of(0), [Started, Finished]);
 
     let log = EventLog::new(Instant::now);
-    let result = block_on(cleanup(job(&log, 0.1, false, false), secs(0.3), secs(0.1)));
+    let result = block_on(cleanup(
+        job(&log, 0.01, false, false),
+        ended(&log),
+        secs(0.1),
+    ));
     assert_eq!(result, Some(Ok("job 0 result".to_owned())));
     assert_eq!(log.events_of(0), [Started, Finished, Finally]);
 
     let log = EventLog::new(Instant::now);
-    let result = block_on(abort(job(&log, 0.1, false, false), secs(0.3), secs(0.1)));
+    let result = block_on(abort(job(&log, 0.01, false, false), ended(&log), secs(0.1)));
     assert_eq!(result, Some(Ok("job 0 result".to_owned())));
     assert_eq!(log.events_of(0), [Started, Finished, Finally]);
 }
 
 /// A job that fails or panics before the cancellation: the caller gets its error (a
-/// panic is an error like a failure), and the finally-step runs after the ending. A panic
-/// takes longer to raise than an error (the panic hook prints it, with a backtrace when
-/// `RUST_BACKTRACE` is set): the cancellation comes later for those.
+/// panic is an error like a failure), and the finally-step runs after the ending.
 #[test]
 fn a_failure_or_panic_before_the_cancellation_is_an_error() {
     let log = EventLog::new(Instant::now);
-    let result = block_on(cancel(job(&log, 0.1, false, true), secs(0.8)));
+    let result = block_on(cancel(job(&log, 0.01, true, false), ended(&log)));
+    assert_eq!(result, Some(Err(JobError::Failed(0))));
+    assert_eq!(log.events_of(0), [Started, Failed]);
+
+    let log = EventLog::new(Instant::now);
+    let result = block_on(cancel(job(&log, 0.01, false, true), ended(&log)));
     assert_eq!(result, Some(Err(JobError::Panicked(0))));
     assert_eq!(log.events_of(0), [Started, Panicked]);
 
     let log = EventLog::new(Instant::now);
-    let result = block_on(cleanup(job(&log, 0.1, true, false), secs(0.3), secs(0.1)));
+    let result = block_on(cleanup(
+        job(&log, 0.01, true, false),
+        ended(&log),
+        secs(0.1),
+    ));
     assert_eq!(result, Some(Err(JobError::Failed(0))));
     assert_eq!(log.events_of(0), [Started, Failed, Finally]);
 
     let log = EventLog::new(Instant::now);
-    let result = block_on(cleanup(job(&log, 0.1, false, true), secs(0.8), secs(0.1)));
+    let result = block_on(cleanup(
+        job(&log, 0.01, false, true),
+        ended(&log),
+        secs(0.1),
+    ));
     assert_eq!(result, Some(Err(JobError::Panicked(0))));
     assert_eq!(log.events_of(0), [Started, Panicked, Finally]);
 
     let log = EventLog::new(Instant::now);
-    let result = block_on(abort(job(&log, 0.1, false, true), secs(0.8), secs(0.1)));
+    let result = block_on(abort(job(&log, 0.01, false, true), ended(&log), secs(0.1)));
     assert_eq!(result, Some(Err(JobError::Panicked(0))));
     assert_eq!(log.events_of(0), [Started, Panicked, Finally]);
+}
+
+/// A failing job that is asked to stop first never fails: the cancellation wins.
+#[test]
+fn a_job_cancelled_before_it_fails_is_cancelled() {
+    let log = EventLog::new(Instant::now);
+    let job = job(&log, HOUR, true, false);
+    let result = block_on(cleanup(job, started(&log), secs(0.05)));
+    assert_eq!(result, None);
+    let events = [Started, CleanupStarted, CleanupFinished, Finally, Cancelled];
+    assert_eq!(log.events_of(0), events);
 }

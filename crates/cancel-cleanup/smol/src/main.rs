@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use cancel_cleanup_smol::{abort, cancel, cleanup};
 use shared::{Run, Runtime, scenarios::CancelCleanup};
+use smol::Timer;
 use std::time::Instant;
 
 // smol has no `main` attribute: `smol::block_on` runs the async main on this thread, and
@@ -18,10 +19,12 @@ fn main() -> anyhow::Result<()> {
         let id = job.id();
         tracing::info!("cancelling job {id} after {after:?} ({scenario:?})");
 
+        // The job is cancelled once `Timer::after(after)` is done: Python's
+        // `await asyncio.sleep(1)`.
         let result = match scenario {
-            CancelCleanup::Cancel => cancel(job, after).await,
-            CancelCleanup::Cleanup => cleanup(job, after, cleanup_time).await,
-            CancelCleanup::Abort => abort(job, after, cleanup_time).await,
+            CancelCleanup::Cancel => cancel(job, Timer::after(after)).await,
+            CancelCleanup::Cleanup => cleanup(job, Timer::after(after), cleanup_time).await,
+            CancelCleanup::Abort => abort(job, Timer::after(after), cleanup_time).await,
         };
         run.finish(|report| match result {
             None => report.cancelled(),

@@ -43,8 +43,11 @@
 //!   runs; the async cleanup never does. `Time: 1.00s`.
 //! - With `--delays 0.5` the job finishes before anyone cancels it: outcome `ok`, and the
 //!   finally-step still runs.
+//! - A job that ends at the very moment it is aborted keeps its result: `abort` cannot
+//!   take back the output of a task that has completed.
 
 use shared::{Ending, EventKind, EventLog, Job, JobError};
+use std::future::Future;
 use std::time::Duration;
 use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
@@ -54,32 +57,35 @@ use tokio_util::sync::CancellationToken;
 /// and smol's `cancel().await` return.
 pub type Cancelled = Option<Result<String, JobError>>;
 
-/// `task.cancel()` on a plain job: spawn it, abort it after `after`, and await its handle
-/// to learn how it ended.
-pub async fn cancel(job: Job, after: Duration) -> Cancelled {
+/// `task.cancel()` on a plain job: spawn it, abort it once `when` is done (the command
+/// line's `sleep(--cancel-after)`: Python's `await asyncio.sleep(1)`), and await its
+/// handle to learn how it ended.
+pub async fn cancel(job: Job, when: impl Future) -> Cancelled {
     let id = job.id();
     let task = tokio::spawn(job.run(sleep));
-    sleep(after).await;
+    when.await;
 
     // `abort` only asks: the task stops the next time it is polled, at the `.await` it is
     // waiting on, by being dropped. Awaiting the handle waits until that has happened.
     task.abort();
     match task.await {
-        // The job ended before the abort could stop it: aborting it did nothing.
+        // The job ended before the abort could stop it, even on another thread at that
+        // very moment: `abort` cannot take a result back (tokio keeps the output of a
+        // poll that completed, whatever `abort` asked meanwhile).
         Ok(result) => Some(result),
         Err(err) if err.is_cancelled() => None,
-        // The other `JoinError`: the job panicked.
+        // The other `JoinError`: the job panicked (tokio caught the panic).
         Err(_) => Some(Err(JobError::Panicked(id))),
     }
 }
 
 /// The Python tutorial's cleanup, the Rust way: ask the job to stop (cooperative
-/// cancellation), and wait while it cleans up and returns.
-pub async fn cleanup(job: Job, after: Duration, cleanup: Duration) -> Cancelled {
+/// cancellation) once `when` is done, and wait while it cleans up and returns.
+pub async fn cleanup(job: Job, when: impl Future, cleanup: Duration) -> Cancelled {
     let id = job.id();
     let stop = CancellationToken::new();
     let task = tokio::spawn(job_with_cleanup(job, stop.clone(), cleanup));
-    sleep(after).await;
+    when.await;
 
     // Nothing is dropped here: the token only tells the job, which decides what to do.
     // A real service would bound the wait with a timeout, and abort a job that takes
@@ -90,14 +96,16 @@ pub async fn cleanup(job: Job, after: Duration, cleanup: Duration) -> Cancelled 
 
 /// The same job as in [`cleanup`], aborted instead of asked: its future is dropped at the
 /// `.await` it waits on, so only the synchronous finally-step runs.
-pub async fn abort(job: Job, after: Duration, cleanup: Duration) -> Cancelled {
+pub async fn abort(job: Job, when: impl Future, cleanup: Duration) -> Cancelled {
     let id = job.id();
     // Nobody ever cancels this token: the job will not be asked.
     let task = tokio::spawn(job_with_cleanup(job, CancellationToken::new(), cleanup));
-    sleep(after).await;
+    when.await;
 
     task.abort();
     match task.await {
+        // `None` if it obeyed a stop (it never does here), or what it returned, if it had
+        // ended first (see `cancel`).
         Ok(result) => result,
         Err(err) if err.is_cancelled() => None,
         Err(_) => Some(Err(JobError::Panicked(id))),

@@ -3,14 +3,21 @@
 use anyhow::Context as _;
 use cancel_cleanup_tokio::{abort, cancel, cleanup};
 use shared::{Run, Runtime, scenarios::CancelCleanup};
+use tokio::time::sleep;
 
-// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
-// `main` on it, and shuts it down when `main` returns.
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    // Read the times on tokio's clock, the one its timer uses.
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `TOKIO_WORKER_THREADS`, is a one-line usage error (exit 2), not a panic inside tokio.
+    // The times are read on tokio's clock, the one its timer uses.
     let (run, scenario) =
         Run::from_args::<CancelCleanup>(Runtime::Tokio, || tokio::time::Instant::now().into_std());
+    run_scenario(&run, scenario)
+}
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// this function on it, and shuts it down when the function returns.
+#[tokio::main]
+async fn run_scenario(run: &Run, scenario: CancelCleanup) -> anyhow::Result<()> {
     let config = run.config();
     let (after, cleanup_time) = (config.cancel_after, config.cleanup);
     // The scenario is about one job: job 0 (any others never start).
@@ -18,10 +25,11 @@ async fn main() -> anyhow::Result<()> {
     let id = job.id();
     tracing::info!("cancelling job {id} after {after:?} ({scenario:?})");
 
+    // The job is cancelled once `sleep(after)` is done: Python's `await asyncio.sleep(1)`.
     let result = match scenario {
-        CancelCleanup::Cancel => cancel(job, after).await,
-        CancelCleanup::Cleanup => cleanup(job, after, cleanup_time).await,
-        CancelCleanup::Abort => abort(job, after, cleanup_time).await,
+        CancelCleanup::Cancel => cancel(job, sleep(after)).await,
+        CancelCleanup::Cleanup => cleanup(job, sleep(after), cleanup_time).await,
+        CancelCleanup::Abort => abort(job, sleep(after), cleanup_time).await,
     };
     run.finish(|report| match result {
         None => report.cancelled(),

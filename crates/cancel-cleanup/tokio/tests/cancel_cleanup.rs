@@ -13,6 +13,7 @@ use shared::EventKind::{
     Cancelled, CleanupFinished, CleanupStarted, Failed, Finally, Finished, Panicked, Started,
 };
 use shared::{Config, EventLog, Job, JobError};
+use tokio::time::sleep;
 
 /// A log on tokio's (paused) clock.
 fn log() -> EventLog {
@@ -34,7 +35,7 @@ fn secs(seconds: f64) -> Duration {
 /// Waits long enough for a job left running to show itself: nothing more may happen.
 async fn nothing_happens_later(log: &EventLog) {
     let before = log.events().len();
-    tokio::time::sleep(secs(60.0)).await;
+    sleep(secs(60.0)).await;
     assert_eq!(log.events().len(), before, "nothing was left running");
     assert!(log.running().is_empty());
 }
@@ -43,7 +44,7 @@ async fn nothing_happens_later(log: &EventLog) {
 #[tokio::test(start_paused = true)]
 async fn cancel_aborts_the_job_and_the_caller_sees_it() {
     let log = log();
-    let result = cancel(job(&log, 10.0, false, false), secs(1.0)).await;
+    let result = cancel(job(&log, 10.0, false, false), sleep(secs(1.0))).await;
     assert_eq!(result, None, "the caller observes the cancellation");
     assert_eq!(log.elapsed(), secs(1.0));
     assert_eq!(log.events_of(0), [Started, Cancelled]);
@@ -55,7 +56,7 @@ async fn cancel_aborts_the_job_and_the_caller_sees_it() {
 #[tokio::test(start_paused = true)]
 async fn cleanup_runs_once_in_order_before_the_job_ends() {
     let log = log();
-    let result = cleanup(job(&log, 10.0, false, false), secs(1.0), secs(0.1)).await;
+    let result = cleanup(job(&log, 10.0, false, false), sleep(secs(1.0)), secs(0.1)).await;
     assert_eq!(result, None, "the caller observes the cancellation");
     assert_eq!(
         log.elapsed(),
@@ -74,7 +75,7 @@ async fn cleanup_runs_once_in_order_before_the_job_ends() {
 #[tokio::test(start_paused = true)]
 async fn abort_runs_only_the_finally_step() {
     let log = log();
-    let result = abort(job(&log, 10.0, false, false), secs(1.0), secs(0.1)).await;
+    let result = abort(job(&log, 10.0, false, false), sleep(secs(1.0)), secs(0.1)).await;
     assert_eq!(result, None, "the caller observes the cancellation");
     assert_eq!(log.elapsed(), secs(1.0));
     assert_eq!(log.events_of(0), [Started, Finally, Cancelled]);
@@ -86,18 +87,18 @@ async fn abort_runs_only_the_finally_step() {
 #[tokio::test(start_paused = true)]
 async fn a_job_that_finishes_first_is_not_cancelled() {
     let log = self::log();
-    let result = cancel(job(&log, 0.5, false, false), secs(1.0)).await;
+    let result = cancel(job(&log, 0.5, false, false), sleep(secs(1.0))).await;
     assert_eq!(result, Some(Ok("job 0 result".to_owned())));
     assert_eq!(log.events_of(0), [Started, Finished]);
     assert_eq!(log.elapsed(), secs(1.0), "as in Python: sleep, then cancel");
 
     let log = self::log();
-    let result = cleanup(job(&log, 0.5, false, false), secs(1.0), secs(0.1)).await;
+    let result = cleanup(job(&log, 0.5, false, false), sleep(secs(1.0)), secs(0.1)).await;
     assert_eq!(result, Some(Ok("job 0 result".to_owned())));
     assert_eq!(log.events_of(0), [Started, Finished, Finally]);
 
     let log = self::log();
-    let result = abort(job(&log, 0.5, false, false), secs(1.0), secs(0.1)).await;
+    let result = abort(job(&log, 0.5, false, false), sleep(secs(1.0)), secs(0.1)).await;
     assert_eq!(result, Some(Ok("job 0 result".to_owned())));
     assert_eq!(log.events_of(0), [Started, Finished, Finally]);
 }
@@ -107,22 +108,22 @@ async fn a_job_that_finishes_first_is_not_cancelled() {
 #[tokio::test(start_paused = true)]
 async fn a_failure_or_panic_before_the_cancellation_is_an_error() {
     let log = self::log();
-    let result = cancel(job(&log, 0.5, true, false), secs(1.0)).await;
+    let result = cancel(job(&log, 0.5, true, false), sleep(secs(1.0))).await;
     assert_eq!(result, Some(Err(JobError::Failed(0))));
     assert_eq!(log.events_of(0), [Started, Failed]);
 
     let log = self::log();
-    let result = cancel(job(&log, 0.5, false, true), secs(1.0)).await;
+    let result = cancel(job(&log, 0.5, false, true), sleep(secs(1.0))).await;
     assert_eq!(result, Some(Err(JobError::Panicked(0))));
     assert_eq!(log.events_of(0), [Started, Panicked]);
 
     let log = self::log();
-    let result = cleanup(job(&log, 0.5, true, false), secs(1.0), secs(0.1)).await;
+    let result = cleanup(job(&log, 0.5, true, false), sleep(secs(1.0)), secs(0.1)).await;
     assert_eq!(result, Some(Err(JobError::Failed(0))));
     assert_eq!(log.events_of(0), [Started, Failed, Finally]);
 
     let log = self::log();
-    let result = abort(job(&log, 0.5, false, true), secs(1.0), secs(0.1)).await;
+    let result = abort(job(&log, 0.5, false, true), sleep(secs(1.0)), secs(0.1)).await;
     assert_eq!(result, Some(Err(JobError::Panicked(0))));
     assert_eq!(log.events_of(0), [Started, Panicked, Finally]);
 }
@@ -131,7 +132,7 @@ async fn a_failure_or_panic_before_the_cancellation_is_an_error() {
 #[tokio::test(start_paused = true)]
 async fn a_job_cancelled_before_it_fails_is_cancelled() {
     let log = log();
-    let result = cleanup(job(&log, 10.0, true, false), secs(1.0), secs(0.1)).await;
+    let result = cleanup(job(&log, 10.0, true, false), sleep(secs(1.0)), secs(0.1)).await;
     assert_eq!(result, None);
     let events = [Started, CleanupStarted, CleanupFinished, Finally, Cancelled];
     assert_eq!(log.events_of(0), events);

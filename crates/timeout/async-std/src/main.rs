@@ -5,12 +5,17 @@ use shared::{Run, Runtime, scenarios::Timeout};
 use std::time::Instant;
 use timeout_async_std::{gather, scope, wait_for};
 
-// `#[async_std::main]` runs the async main with `async_std::task::block_on` on this
-// thread; the tasks it spawns run on async-std's global executor.
-#[async_std::main]
-async fn main() -> anyhow::Result<()> {
-    // async-std's timer uses the standard clock.
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `ASYNC_STD_THREAD_COUNT`, is a one-line usage error (exit 2), not a panic inside
+    // async-std. Its timer uses the standard clock.
     let (run, scenario) = Run::from_args::<Timeout>(Runtime::AsyncStd, Instant::now);
+    // What `#[async_std::main]` expands to: `task::block_on` runs the async main on this
+    // thread; the tasks it spawns run on async-std's global executor.
+    async_std::task::block_on(run_scenario(&run, scenario))
+}
+
+async fn run_scenario(run: &Run, scenario: Timeout) -> anyhow::Result<()> {
     let limit = run.timeout();
     let jobs = run.jobs();
     tracing::info!("{} jobs, deadline {limit:?} ({scenario:?})", jobs.len());

@@ -4,13 +4,19 @@ use anyhow::Context as _;
 use shared::{Run, Runtime, scenarios::Timeout};
 use timeout_tokio::{gather, scope, wait_for};
 
-// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
-// `main` on it, and shuts it down when `main` returns.
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    // Read the times on tokio's clock, the one its timer uses.
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `TOKIO_WORKER_THREADS`, is a one-line usage error (exit 2), not a panic inside tokio.
+    // The times are read on tokio's clock, the one its timer uses.
     let (run, scenario) =
         Run::from_args::<Timeout>(Runtime::Tokio, || tokio::time::Instant::now().into_std());
+    run_scenario(&run, scenario)
+}
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// this function on it, and shuts it down when the function returns.
+#[tokio::main]
+async fn run_scenario(run: &Run, scenario: Timeout) -> anyhow::Result<()> {
     let limit = run.timeout();
     let jobs = run.jobs();
     tracing::info!("{} jobs, deadline {limit:?} ({scenario:?})", jobs.len());

@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
-use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
+use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
 use shared::{Config, EventLog, Job, JobError};
-use timeout_tokio::{gather, scope, wait_for};
+use timeout_tokio::{TimedOut, gather, scope, wait_for};
 
 /// A log on tokio's (paused) clock.
 fn log() -> EventLog {
@@ -33,7 +33,7 @@ async fn wait_for_times_out_and_cancels_the_job() {
     let log = log();
     let job = jobs(&log, &[10.0], &[], &[]).remove(0);
     let result = wait_for(job, secs(2.0)).await;
-    assert!(result.is_err(), "the deadline passed first");
+    assert_eq!(result, Err(TimedOut), "the deadline passed first");
     assert_eq!(log.elapsed(), secs(2.0));
     assert_eq!(log.final_states(1), [Some(Cancelled)]);
     assert!(log.running().is_empty());
@@ -185,4 +185,39 @@ async fn scope_stops_at_a_failure_or_panic() {
     assert_eq!(result, Ok(Err(JobError::Panicked(0))));
     assert!(results.is_empty());
     assert_eq!(log.final_states(3), [Some(Panicked), None, None]);
+}
+
+/// A deadline of zero starts nothing in `wait_for` and `gather`: CPython's
+/// `wait_for(job, 0)` raises `TimeoutError` before the job's first step, and
+/// `wait_for(gather(...), 0)` cancels the gather's tasks before theirs. Nothing happens
+/// later either.
+#[tokio::test(start_paused = true)]
+async fn a_deadline_of_zero_starts_nothing_in_wait_for_or_gather() {
+    let log = log();
+    let job = jobs(&log, &[1.0], &[], &[]).remove(0);
+    assert_eq!(wait_for(job, Duration::ZERO).await, Err(TimedOut));
+    let result = gather(jobs(&log, &[1.0, 0.0], &[], &[]), Duration::ZERO).await;
+    assert_eq!(result, Err(TimedOut));
+    tokio::time::sleep(secs(5.0)).await;
+    assert!(log.events().is_empty(), "no job ever started");
+}
+
+/// A scope with a deadline of zero runs its first step up to its first `.await`, then
+/// cancels it there, as `async with asyncio.timeout(0)` does: even a step that only
+/// yields (a delay of 0, Python's `sleep(0)`). The later steps never start.
+#[tokio::test(start_paused = true)]
+async fn a_scope_with_a_deadline_of_zero_cancels_its_first_step() {
+    for delays in [[1.0, 0.1], [0.0, 0.1]] {
+        let log = log();
+        let mut results = Vec::new();
+        let result = scope(jobs(&log, &delays, &[], &[]), Duration::ZERO, &mut results).await;
+        assert_eq!(result, Err(TimedOut), "{delays:?}");
+        assert!(results.is_empty(), "{delays:?}");
+        assert_eq!(log.events_of(0), [Started, Cancelled], "{delays:?}");
+        assert!(
+            log.events_of(1).is_empty(),
+            "{delays:?}: job 1 never started"
+        );
+        assert_eq!(log.elapsed(), Duration::ZERO);
+    }
 }

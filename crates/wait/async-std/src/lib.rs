@@ -28,6 +28,10 @@
 //! - `first-completed` returns after 1 s with B done and A, C pending; `timeout` returns
 //!   after 1.5 s with the same two sets; `all` after 3 s. `done` lists the jobs in the order
 //!   they completed (Python hands back an unordered set).
+//! - Each task hands its job's result over itself, on a channel, and says when it has
+//!   started: `wait` reads the channel, so the results come in completion order, and it
+//!   looks at the clock only once every task has started, as Python's `wait` does (with
+//!   `--timeout 0`, every job starts, and is then cancelled).
 //! - Python's `wait` leaves the pending tasks running. This program then cancels them and
 //!   waits until they have stopped, so A and C end `cancelled` and nothing runs on behind
 //!   main's back. A dropped async-std `JoinHandle` does not cancel its task, it detaches
@@ -38,16 +42,14 @@
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
-use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
+use async_std::channel::{self, Receiver, Sender};
 use async_std::future;
 use async_std::task::{self, JoinHandle};
 use futures::FutureExt as _;
-use futures::StreamExt as _;
 use futures::future::join_all;
-use futures::stream::FuturesUnordered;
 use shared::{Job, JobError};
 
 /// When [`wait`] returns: Python's `return_when`.
@@ -64,14 +66,47 @@ pub enum ReturnWhen {
 /// A done job: its number, and its result or error.
 pub type Done = (usize, Result<String, JobError>);
 
-/// A spawned job: its number, and the handle that yields its result.
-pub type Spawned = (usize, JoinHandle<Result<String, JobError>>);
+/// The running jobs: Python's list of tasks.
+#[derive(Debug)]
+pub struct Tasks {
+    /// Each task's job number, by its place in spawn order.
+    jobs: Vec<usize>,
+    /// The tasks' handles, by place.
+    handles: Vec<JoinHandle<()>>,
+    /// What the tasks tell: that one has started, or what one's job gave.
+    steps: Receiver<Step>,
+    /// How many tasks have not said yet that they have started.
+    unstarted: usize,
+    /// Whether each task's result has been handed back, by place.
+    received: Vec<bool>,
+}
 
-/// Spawns every job, like `asyncio.create_task`: each one starts running now.
-pub fn spawn_all(jobs: Vec<Job>) -> Vec<Spawned> {
-    jobs.into_iter()
-        .map(|job| (job.id(), task::spawn(job.run(task::sleep))))
-        .collect()
+/// What a task tells [`wait`].
+#[derive(Debug)]
+enum Step {
+    /// The task has taken its first step (it is taking it, on another thread).
+    Started,
+    /// The job in this place gave this.
+    Ended(usize, Result<String, JobError>),
+}
+
+/// Spawns every job, like `asyncio.create_task`: each one starts as soon as a thread of
+/// the executor polls it.
+pub fn spawn_all(jobs: Vec<Job>) -> Tasks {
+    let (tell, steps) = channel::unbounded();
+    let mut tasks = Tasks {
+        jobs: jobs.iter().map(Job::id).collect(),
+        handles: Vec::with_capacity(jobs.len()),
+        steps,
+        unstarted: jobs.len(),
+        received: vec![false; jobs.len()],
+    };
+    for (place, job) in jobs.into_iter().enumerate() {
+        tasks
+            .handles
+            .push(task::spawn(telling(job, place, tell.clone())));
+    }
+    tasks
 }
 
 /// `done, pending = await asyncio.wait(tasks, return_when=..., timeout=...)`: waits until
@@ -79,70 +114,115 @@ pub fn spawn_all(jobs: Vec<Job>) -> Vec<Spawned> {
 /// completed, and the pending ones in job order. The pending tasks stay in `tasks`, still
 /// running: what happens to them is the caller's choice, as in Python.
 pub async fn wait(
-    tasks: &mut [Spawned],
+    tasks: &mut Tasks,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
 ) -> (Vec<Done>, Vec<usize>) {
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
-    // An unordered set over the handles yields each one as it completes. It only borrows
-    // them (`&mut JoinHandle` is a future too), so the caller still holds the pending ones.
-    let mut running: FuturesUnordered<_> = tasks.iter_mut().map(joined).collect();
-    let mut done = Vec::new();
+    let (mut done, mut failed) = (Vec::new(), false);
+    let mut left = tasks.received.iter().filter(|&&received| !received).count();
     loop {
-        let next = match deadline {
-            // `future::timeout` gives up on the next completion when the deadline passes.
-            // Dropping `next()` loses no result: a task that has not completed stays in
-            // the set.
-            Some(deadline) => {
+        // Python's `wait` cannot return before every task has run its first step (they
+        // were scheduled before its timer), while an async-std task starts when a thread
+        // gets to it: so the condition and the clock count only once every task has started.
+        let started = tasks.unstarted == 0;
+        let holds = match return_when {
+            ReturnWhen::AllCompleted => left == 0,
+            ReturnWhen::FirstCompleted => !done.is_empty() || left == 0,
+            ReturnWhen::FirstException => failed || left == 0,
+        };
+        if started && holds {
+            break;
+        }
+        let step = match deadline {
+            // `future::timeout` polls the next step first, so a result that is ready at the
+            // deadline still counts. If the deadline wins, dropping `recv()` loses nothing:
+            // `recv` is cancel-safe, and a task that has not completed stays in `tasks`.
+            Some(deadline) if started => {
                 let left = deadline.saturating_duration_since(Instant::now());
-                match future::timeout(left, running.next()).await {
-                    Ok(next) => next,
+                match future::timeout(left, tasks.steps.recv()).await {
+                    Ok(step) => step,
                     Err(_timed_out) => break,
                 }
             }
-            None => running.next().await,
+            _ => tasks.steps.recv().await,
         };
-        // `None`: the set is empty, every task is done.
-        let Some((job, result)) = next else { break };
-        let failed = result.is_err();
-        done.push((job, result));
-        if return_when == ReturnWhen::FirstCompleted
-            || (return_when == ReturnWhen::FirstException && failed)
-        {
-            break;
+        // `Err`: the channel is closed, every task has ended (it cannot happen before
+        // every result is in, since `tasks` holds the receiver).
+        let Ok(step) = step else { break };
+        if let Some((job, result)) = tasks.step(step) {
+            failed |= result.is_err();
+            left -= 1;
+            done.push((job, result));
         }
     }
     // Python's `done` is every task that is done when `wait` returns: take the tasks that
     // completed at the same moment too, without waiting for any other.
-    while let Some(Some(joined)) = running.next().now_or_never() {
-        done.push(joined);
+    while let Ok(step) = tasks.steps.try_recv() {
+        done.extend(tasks.step(step));
     }
-    // Give the handles back: dropping the set drops only its borrows, not the tasks.
-    drop(running);
-    let received: HashSet<usize> = done.iter().map(|(job, _)| *job).collect();
     let pending = tasks
+        .jobs
         .iter()
-        .map(|(job, _)| *job)
-        .filter(|job| !received.contains(job))
+        .zip(&tasks.received)
+        .filter_map(|(&job, &received)| (!received).then_some(job))
         .collect();
     (done, pending)
 }
 
-/// Cancels every task still pending and waits until each one has stopped.
-pub async fn cancel(tasks: Vec<Spawned>) {
+/// Cancels every task still pending, waits until each one has stopped, and returns what
+/// the ones that completed meanwhile gave: a job can end at the very moment it is
+/// cancelled, and its result is not lost.
+pub async fn cancel(mut tasks: Tasks) -> Vec<Done> {
     // A dropped async-std `JoinHandle` would let its task run on; `cancel().await` stops it
     // and returns once it has really stopped (at once for a task that is done), so no job
-    // is left running when this returns.
-    join_all(tasks.into_iter().map(|(_, task)| task.cancel())).await;
+    // is left running when this returns. What `cancel().await` returns is not the result:
+    // see `telling`.
+    join_all(
+        std::mem::take(&mut tasks.handles)
+            .into_iter()
+            .map(JoinHandle::cancel),
+    )
+    .await;
+    let mut late = Vec::new();
+    while let Ok(step) = tasks.steps.try_recv() {
+        late.extend(tasks.step(step));
+    }
+    late
 }
 
-/// Waits for one spawned job and returns what it gave.
-async fn joined((job, task): &mut Spawned) -> Done {
-    // async-std catches a task's panic and raises it again in whoever awaits the handle:
-    // catch it here and turn it into the job's error, as tokio's `JoinError` does.
-    let result = AssertUnwindSafe(task)
+impl Tasks {
+    /// Takes in what a task told: a start is counted; a result is returned with its job's
+    /// number, and marked as handed back.
+    fn step(&mut self, step: Step) -> Option<Done> {
+        match step {
+            Step::Started => {
+                self.unstarted -= 1;
+                None
+            }
+            Step::Ended(place, result) => {
+                self.received[place] = true;
+                Some((self.jobs[place], result))
+            }
+        }
+    }
+}
+
+/// A task's body: says that the task has started, runs `job`, and hands its result over,
+/// from inside the task, in the poll in which the job ends (a panic is caught there too).
+///
+/// Why not take the result from the task: a job can end on another thread at the very
+/// moment it is cancelled, and async-task (which runs async-std's tasks) drops the output of a
+/// task that completes after `cancel()` has marked it closed: `cancel().await` then says
+/// `None`, as if the job had been cancelled. What the task has handed over stays ours.
+async fn telling(job: Job, place: usize, tell: Sender<Step>) {
+    // Said in the task's first poll, in the same poll as the job's first step. (An
+    // unbounded channel never refuses a message while its receiver is alive.)
+    let _ = tell.try_send(Step::Started);
+    let id = job.id();
+    let result = AssertUnwindSafe(job.run(task::sleep))
         .catch_unwind()
         .await
-        .unwrap_or(Err(JobError::Panicked(*job)));
-    (*job, result)
+        .unwrap_or(Err(JobError::Panicked(id)));
+    let _ = tell.try_send(Step::Ended(place, result));
 }

@@ -1,17 +1,23 @@
 //! `cargo run -p wait-async-std`: the command line around the pattern in `lib.rs`.
 
-use shared::{Run, Runtime, job_name, scenarios::Wait};
+use shared::{Run, Runtime, scenarios::Wait};
 use std::time::Instant;
 use wait_async_std::{ReturnWhen, cancel, spawn_all, wait};
 
-// `#[async_std::main]` runs the async main with `async_std::task::block_on` on this
-// thread; the tasks it spawns run on async-std's global executor.
-#[async_std::main]
-async fn main() -> anyhow::Result<()> {
-    // async-std's timer uses the standard clock.
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `ASYNC_STD_THREAD_COUNT`, is a one-line usage error (exit 2), not a panic inside
+    // async-std. Its timer uses the standard clock.
     let (run, scenario) = Run::from_args::<Wait>(Runtime::AsyncStd, Instant::now);
-    let mut tasks = spawn_all(run.jobs());
-    tracing::info!("waiting on {} tasks ({scenario:?})", tasks.len());
+    // What `#[async_std::main]` expands to: `task::block_on` runs the async main on this
+    // thread; the tasks it spawns run on async-std's global executor.
+    async_std::task::block_on(run_scenario(&run, scenario))
+}
+
+async fn run_scenario(run: &Run, scenario: Wait) -> anyhow::Result<()> {
+    let jobs = run.jobs();
+    tracing::info!("waiting on {} tasks ({scenario:?})", jobs.len());
+    let mut tasks = spawn_all(jobs);
 
     let (done, pending) = match scenario {
         Wait::All => wait(&mut tasks, ReturnWhen::AllCompleted, None).await,
@@ -19,17 +25,24 @@ async fn main() -> anyhow::Result<()> {
         Wait::FirstException => wait(&mut tasks, ReturnWhen::FirstException, None).await,
         Wait::Timeout => wait(&mut tasks, ReturnWhen::AllCompleted, Some(run.timeout())).await,
     };
-    let done_names: Vec<String> = done.iter().map(|(job, _)| job_name(*job)).collect();
-    let pending_names: Vec<String> = pending.iter().map(|&job| job_name(job)).collect();
-    tracing::info!("wait returned: done {done_names:?}, pending {pending_names:?}");
+    // Counts, not names: the report below lists them, a million jobs included.
+    tracing::info!(
+        "wait returned: {} done, {} pending",
+        done.len(),
+        pending.len()
+    );
 
     // `wait` leaves the pending tasks running; this program has no more use for them, so
-    // it cancels them and waits until they have stopped.
+    // it cancels them and waits until they have stopped. A job that ended at the very
+    // moment it was cancelled keeps its result: the caller receives it then.
     tracing::info!("cancelling {} pending tasks", pending.len());
-    cancel(tasks).await;
+    let late = cancel(tasks).await;
+    if !late.is_empty() {
+        tracing::info!("{} of them ended as they were cancelled", late.len());
+    }
 
     run.finish(|report| {
-        for (job, result) in &done {
+        for (job, result) in done.iter().chain(&late) {
             report.received(*job, result);
         }
         report.pending = pending;

@@ -2,26 +2,52 @@
 //! pending for each `return_when` and a timeout, and that once the pending ones are
 //! cancelled nothing is left running.
 //!
-//! async-std has no virtual clock, so these tests sleep for real. The jobs complete in the
-//! tutorial's order (B, A, C) but with wide gaps, at least 0.2 s after each point where
-//! `wait` returns, and the time bounds are loose, so that a loaded machine cannot reorder
-//! the jobs, slip a later job into `done`, or break a bound.
+//! async-std has no virtual clock. The order in which the jobs end is the point of every test,
+//! so it is caused, not raced: the jobs wait on gates (`shared::gates`) instead of
+//! timers, and a helper thread opens them in the tutorial's order (B, A, C), each once the
+//! job before it has ended; a job whose gate stays shut never ends by itself. Real time is
+//! left only where a load cannot change the answer: a timeout never returns early. The
+//! exact times are the tokio tests', on a paused clock.
 
 use std::time::{Duration, Instant};
 
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
-use shared::{Config, EventLog, JobError};
-use wait_async_std::{Done, ReturnWhen, Spawned, cancel, spawn_all, wait};
+use shared::{Config, EventLog, JobError, Opener};
+use wait_async_std::{Done, ReturnWhen, Tasks, cancel, spawn_all, wait};
 
-/// Three jobs in the tutorial's order, A 0.4 s, B 0.1 s, C 0.7 s, spawned.
-fn tutorial(log: &EventLog, fail: &[usize], panic: &[usize]) -> Vec<Spawned> {
+/// The tutorial's three jobs (A, B, C), spawned, each on its gate. The gates of the jobs
+/// in `ending` are opened in that order by a helper thread, each once the job before it
+/// has ended; the others stay shut (the returned openers keep them so).
+fn tutorial(
+    log: &EventLog,
+    ending: &[usize],
+    fail: &[usize],
+    panic: &[usize],
+) -> (Vec<Opener>, Tasks) {
     // A simulated panic prints one line: a backtrace takes long enough to print to hold up
     // the executor threads that run every test's jobs.
     shared::quiet_job_panics();
-    let config = Config::with_delays(&[0.4, 0.1, 0.7])
+    let config = Config::with_delays(&[2.0, 1.0, 3.0])
         .failing(fail)
         .panicking(panic);
-    spawn_all(config.jobs(log))
+    let (openers, jobs) = shared::gates(config.jobs(log));
+    let tasks = spawn_all(jobs);
+    let mut openers: Vec<Option<Opener>> = openers.into_iter().map(Some).collect();
+    let order: Vec<(usize, Opener)> = ending
+        .iter()
+        .map(|&job| (job, openers[job].take().expect("one gate per job")))
+        .collect();
+    let log = log.clone();
+    std::thread::spawn(move || {
+        for (job, opener) in order {
+            opener.open();
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while log.final_state(job).is_none() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    });
+    (openers.into_iter().flatten().collect(), tasks)
 }
 
 fn ok(job: usize) -> Done {
@@ -32,18 +58,20 @@ fn secs(seconds: f64) -> Duration {
     Duration::from_secs_f64(seconds)
 }
 
-/// `ALL_COMPLETED`: every job is done, in the order they completed, nothing is pending,
-/// and it takes about the longest delay.
+/// An hour: a timeout that never passes in a test.
+const HOUR: Option<Duration> = Some(Duration::from_secs(3600));
+
+/// `ALL_COMPLETED`: every job is done, in the order they completed, and nothing is
+/// pending.
 #[test]
 fn all_completed_returns_every_job_in_completion_order() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[], &[]);
+        let (_, mut tasks) = tutorial(&log, &[1, 0, 2], &[], &[]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::AllCompleted, None).await;
         assert_eq!(done, [ok(1), ok(0), ok(2)]);
         assert!(pending.is_empty());
-        assert!(log.elapsed() >= secs(0.7) && log.elapsed() < secs(1.2));
-        cancel(tasks).await;
+        assert!(cancel(tasks).await.is_empty());
     });
     assert_eq!(log.final_states(3), [Some(Finished); 3]);
 }
@@ -54,7 +82,7 @@ fn all_completed_returns_every_job_in_completion_order() {
 fn wait_does_not_raise_errors_are_in_done() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[1], &[2]);
+        let (_, mut tasks) = tutorial(&log, &[1, 0, 2], &[1], &[2]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::AllCompleted, None).await;
         let expected = [
             (1, Err(JobError::Failed(1))),
@@ -69,35 +97,34 @@ fn wait_does_not_raise_errors_are_in_done() {
     assert_eq!(log.final_states(3), states);
 }
 
-/// `FIRST_COMPLETED`: the fastest job. The others are pending and still running until
-/// they are cancelled; then nothing is left running.
+/// `FIRST_COMPLETED`: the first job to end. The others are pending and still running
+/// until they are cancelled; then nothing is left running.
 #[test]
 fn first_completed_returns_the_fastest_and_leaves_the_rest_pending() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[], &[]);
+        let (_shut, mut tasks) = tutorial(&log, &[1], &[], &[]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
         assert_eq!(done, [ok(1)]);
         assert_eq!(pending, [0, 2]);
-        assert!(log.elapsed() >= secs(0.1) && log.elapsed() < secs(0.4));
         assert_eq!(
             log.running(),
             [0, 2],
             "wait leaves the pending tasks running"
         );
-        cancel(tasks).await;
+        assert!(cancel(tasks).await.is_empty());
     });
     let states = [Some(Cancelled), Some(Finished), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
     assert!(log.running().is_empty());
 }
 
-/// The fastest job counts as completed even when it failed.
+/// The first job to end counts as completed even when it failed.
 #[test]
 fn first_completed_counts_a_failure() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[1], &[]);
+        let (_shut, mut tasks) = tutorial(&log, &[1], &[1], &[]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
         assert_eq!(done, [(1, Err(JobError::Failed(1)))]);
         assert_eq!(pending, [0, 2]);
@@ -112,11 +139,10 @@ fn first_completed_counts_a_failure() {
 fn first_exception_returns_at_the_first_failure() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[0], &[]);
+        let (_shut, mut tasks) = tutorial(&log, &[1, 0], &[0], &[]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::FirstException, None).await;
         assert_eq!(done, [ok(1), (0, Err(JobError::Failed(0)))]);
         assert_eq!(pending, [2]);
-        assert!(log.elapsed() >= secs(0.4) && log.elapsed() < secs(0.7));
         cancel(tasks).await;
     });
     let states = [Some(Failed), Some(Finished), Some(Cancelled)];
@@ -130,7 +156,7 @@ fn first_exception_returns_at_the_first_failure() {
 fn first_exception_counts_a_panic() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[], &[0]);
+        let (_shut, mut tasks) = tutorial(&log, &[1, 0], &[], &[0]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::FirstException, None).await;
         assert_eq!(done, [ok(1), (0, Err(JobError::Panicked(0)))]);
         assert_eq!(
@@ -150,43 +176,66 @@ fn first_exception_counts_a_panic() {
 fn first_exception_without_a_failure_waits_for_all() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[], &[]);
+        let (_, mut tasks) = tutorial(&log, &[1, 0, 2], &[], &[]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::FirstException, None).await;
         assert_eq!(done, [ok(1), ok(0), ok(2)]);
         assert!(pending.is_empty());
         cancel(tasks).await;
     });
-    assert!(log.elapsed() >= secs(0.7));
 }
 
-/// A timeout (0.2 s, between B's and A's delays): the jobs whose delay is below it are
-/// done; the rest are pending, then cancelled.
+/// A timeout (0.2 s): the job that has ended by then is done; the rest are pending, then
+/// cancelled. B's gate is open before `wait` starts, so B ends in its first step, and
+/// `wait` looks at the clock only once every task has taken its first step.
 #[test]
 fn timeout_returns_what_is_done_by_the_deadline() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[], &[]);
+        let (_shut, mut tasks) = tutorial(&log, &[1], &[], &[]);
         let (done, pending) = wait(&mut tasks, ReturnWhen::AllCompleted, Some(secs(0.2))).await;
+        assert!(log.elapsed() >= secs(0.2), "never early");
         assert_eq!(done, [ok(1)]);
         assert_eq!(pending, [0, 2]);
-        assert!(log.elapsed() >= secs(0.2) && log.elapsed() < secs(0.4));
-        cancel(tasks).await;
+        assert!(cancel(tasks).await.is_empty());
     });
     let states = [Some(Cancelled), Some(Finished), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
     assert!(log.running().is_empty());
 }
 
-/// A timeout longer than every job changes nothing: `wait` returns when all are done.
+/// A timeout that does not pass changes nothing: `wait` returns when all are done.
 #[test]
 fn a_timeout_longer_than_every_job_returns_when_all_are_done() {
     let log = EventLog::new(Instant::now);
     async_std::task::block_on(async {
-        let mut tasks = tutorial(&log, &[], &[]);
-        let (done, pending) = wait(&mut tasks, ReturnWhen::AllCompleted, Some(secs(5.0))).await;
+        let (_, mut tasks) = tutorial(&log, &[1, 0, 2], &[], &[]);
+        let (done, pending) = wait(&mut tasks, ReturnWhen::AllCompleted, HOUR).await;
         assert_eq!(done, [ok(1), ok(0), ok(2)]);
         assert!(pending.is_empty());
         cancel(tasks).await;
     });
-    assert!(log.elapsed() < secs(1.2));
+}
+
+/// `timeout=0`: `wait` returns at once with what is already done, but only once every
+/// task has run its first step, as in Python, whose tasks were scheduled before the
+/// timer: the jobs start, are pending, and end cancelled.
+#[test]
+fn a_timeout_of_zero_returns_at_once_once_every_task_has_started() {
+    let log = EventLog::new(Instant::now);
+    async_std::task::block_on(async {
+        let (_shut, mut tasks) = tutorial(&log, &[], &[], &[]);
+        let (done, pending) =
+            wait(&mut tasks, ReturnWhen::AllCompleted, Some(Duration::ZERO)).await;
+        assert!(done.is_empty());
+        assert_eq!(pending, [0, 1, 2]);
+        assert!(
+            cancel(tasks).await.is_empty(),
+            "no job ended as it was cancelled"
+        );
+    });
+    assert_eq!(
+        log.final_states(3),
+        [Some(Cancelled); 3],
+        "every job started"
+    );
 }

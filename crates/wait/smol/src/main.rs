@@ -1,6 +1,6 @@
 //! `cargo run -p wait-smol`: the command line around the pattern in `lib.rs`.
 
-use shared::{Run, Runtime, job_name, scenarios::Wait};
+use shared::{Run, Runtime, scenarios::Wait};
 use std::time::Instant;
 use wait_smol::{ReturnWhen, cancel, spawn_all, wait};
 
@@ -10,8 +10,9 @@ fn main() -> anyhow::Result<()> {
     // smol's timer uses the standard clock.
     let (run, scenario) = Run::from_args::<Wait>(Runtime::Smol, Instant::now);
     smol::block_on(async {
-        let mut tasks = spawn_all(run.jobs());
-        tracing::info!("waiting on {} tasks ({scenario:?})", tasks.len());
+        let jobs = run.jobs();
+        tracing::info!("waiting on {} tasks ({scenario:?})", jobs.len());
+        let mut tasks = spawn_all(jobs);
 
         let (done, pending) = match scenario {
             Wait::All => wait(&mut tasks, ReturnWhen::AllCompleted, None).await,
@@ -19,17 +20,24 @@ fn main() -> anyhow::Result<()> {
             Wait::FirstException => wait(&mut tasks, ReturnWhen::FirstException, None).await,
             Wait::Timeout => wait(&mut tasks, ReturnWhen::AllCompleted, Some(run.timeout())).await,
         };
-        let done_names: Vec<String> = done.iter().map(|(job, _)| job_name(*job)).collect();
-        let pending_names: Vec<String> = pending.iter().map(|&job| job_name(job)).collect();
-        tracing::info!("wait returned: done {done_names:?}, pending {pending_names:?}");
+        // Counts, not names: the report below lists them, a million jobs included.
+        tracing::info!(
+            "wait returned: {} done, {} pending",
+            done.len(),
+            pending.len()
+        );
 
         // `wait` leaves the pending tasks running; this program has no more use for them, so
-        // it cancels them and waits until they have stopped.
+        // it cancels them and waits until they have stopped. A job that ended at the very
+        // moment it was cancelled keeps its result: the caller receives it then.
         tracing::info!("cancelling {} pending tasks", pending.len());
-        cancel(tasks).await;
+        let late = cancel(tasks).await;
+        if !late.is_empty() {
+            tracing::info!("{} of them ended as they were cancelled", late.len());
+        }
 
         run.finish(|report| {
-            for (job, result) in &done {
+            for (job, result) in done.iter().chain(&late) {
                 report.received(*job, result);
             }
             report.pending = pending;

@@ -28,18 +28,24 @@
 //! - `first-completed` returns after 1 s with B done and A, C pending; `timeout` returns
 //!   after 1.5 s with the same two sets; `all` after 3 s. `done` lists the jobs in the order
 //!   they completed (Python hands back an unordered set).
+//! - Each task hands its job's result over itself, on a channel, and says when it has
+//!   started: `wait` reads the channel, so the results come in completion order, and it
+//!   looks at the clock only once every task has started, as Python's `wait` does (with
+//!   `--timeout 0`, every job starts, and is then cancelled).
 //! - Python's `wait` leaves the pending tasks running. This program then cancels them and
 //!   waits until they have stopped, so A and C end `cancelled` and nothing runs on behind
 //!   main's back. A `JoinSet` aborts its tasks when it is dropped but does not wait for
 //!   them; `shutdown().await` does both. A plain `JoinHandle` that is dropped does not even
 //!   abort: its task runs on, detached.
-//! - The jobs run on `tokio-runtime-worker` threads: `JoinSet::spawn` is `tokio::spawn`.
+//! - The jobs run on `tokio-rt-worker` threads: `JoinSet::spawn` is `tokio::spawn`.
 
-use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use futures::FutureExt as _;
 use shared::{Job, JobError};
-use tokio::task::{Id, JoinError, JoinSet};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::JoinSet;
 use tokio::time::{Instant, timeout_at};
 
 /// When [`wait`] returns: Python's `return_when`.
@@ -59,22 +65,40 @@ pub type Done = (usize, Result<String, JobError>);
 /// The running jobs: Python's list of tasks.
 #[derive(Debug)]
 pub struct Tasks {
-    /// The tasks not handed back yet. `join_next` returns each one as it completes.
-    pub set: JoinSet<Result<String, JobError>>,
-    /// Which job each task runs: a task that panicked is known only by its task id.
-    pub jobs: HashMap<Id, usize>,
+    /// Each task's job number, by its place in spawn order.
+    jobs: Vec<usize>,
+    /// The tasks. A `JoinSet` aborts them all when it is dropped, and `shutdown` waits.
+    set: JoinSet<()>,
+    /// What the tasks tell: that one has started, or what one's job gave.
+    steps: UnboundedReceiver<Step>,
+    /// How many tasks have not said yet that they have started.
+    unstarted: usize,
+    /// Whether each task's result has been handed back, by place.
+    received: Vec<bool>,
 }
 
-/// Spawns every job, like `asyncio.create_task`: each one starts running now.
+/// What a task tells [`wait`].
+#[derive(Debug)]
+enum Step {
+    /// The task has taken its first step (it is taking it, on another thread).
+    Started,
+    /// The job in this place gave this.
+    Ended(usize, Result<String, JobError>),
+}
+
+/// Spawns every job, like `asyncio.create_task`: each one starts as soon as a worker
+/// thread polls it.
 pub fn spawn_all(jobs: Vec<Job>) -> Tasks {
+    let (tell, steps) = unbounded_channel();
     let mut tasks = Tasks {
+        jobs: jobs.iter().map(Job::id).collect(),
         set: JoinSet::new(),
-        jobs: HashMap::with_capacity(jobs.len()),
+        steps,
+        unstarted: jobs.len(),
+        received: vec![false; jobs.len()],
     };
-    for job in jobs {
-        let id = job.id();
-        let handle = tasks.set.spawn(job.run(tokio::time::sleep));
-        tasks.jobs.insert(handle.id(), id);
+    for (place, job) in jobs.into_iter().enumerate() {
+        tasks.set.spawn(telling(job, place, tell.clone()));
     }
     tasks
 }
@@ -89,59 +113,103 @@ pub async fn wait(
     timeout: Option<Duration>,
 ) -> (Vec<Done>, Vec<usize>) {
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
-    let mut done = Vec::new();
+    let (mut done, mut failed) = (Vec::new(), false);
+    let mut left = tasks.received.iter().filter(|&&received| !received).count();
     loop {
-        let next = match deadline {
-            // `join_next` is cancel-safe: if the deadline wins the race, no result is
-            // lost, and the task that has not completed stays in the set.
-            Some(deadline) => match timeout_at(deadline, tasks.set.join_next_with_id()).await {
-                Ok(next) => next,
+        // Python's `wait` cannot return before every task has run its first step (they
+        // were scheduled before its timer), while a tokio task starts when a worker gets to
+        // it: so the condition and the clock count only once every task has started.
+        let started = tasks.unstarted == 0;
+        let holds = match return_when {
+            ReturnWhen::AllCompleted => left == 0,
+            ReturnWhen::FirstCompleted => !done.is_empty() || left == 0,
+            ReturnWhen::FirstException => failed || left == 0,
+        };
+        if started && holds {
+            break;
+        }
+        let step = match deadline {
+            // `timeout_at` polls the next step first, so a result that is ready at the
+            // deadline still counts. If the deadline wins, dropping `recv()` loses nothing:
+            // `recv` is cancel-safe, and a task that has not completed stays in `tasks`.
+            Some(deadline) if started => match timeout_at(deadline, tasks.steps.recv()).await {
+                Ok(step) => step,
                 Err(_elapsed) => break,
             },
-            None => tasks.set.join_next_with_id().await,
+            _ => tasks.steps.recv().await,
         };
-        // `None`: the set is empty, every task is done.
-        let Some(joined) = next else { break };
-        let (job, result) = tasks.done(joined);
-        let failed = result.is_err();
-        done.push((job, result));
-        if return_when == ReturnWhen::FirstCompleted
-            || (return_when == ReturnWhen::FirstException && failed)
-        {
-            break;
+        // `None`: the channel is closed, every task has ended (it cannot happen before
+        // every result is in, since `tasks` holds the receiver).
+        let Some(step) = step else { break };
+        if let Some((job, result)) = tasks.step(step) {
+            failed |= result.is_err();
+            left -= 1;
+            done.push((job, result));
         }
     }
     // Python's `done` is every task that is done when `wait` returns: take the tasks that
     // completed at the same moment too, without waiting for any other.
-    while let Some(joined) = tasks.set.try_join_next_with_id() {
-        done.push(tasks.done(joined));
+    while let Ok(step) = tasks.steps.try_recv() {
+        done.extend(tasks.step(step));
     }
-    let mut pending: Vec<usize> = tasks.jobs.values().copied().collect();
-    pending.sort_unstable();
+    let pending = tasks
+        .jobs
+        .iter()
+        .zip(&tasks.received)
+        .filter_map(|(&job, &received)| (!received).then_some(job))
+        .collect();
     (done, pending)
 }
 
-/// Cancels every task still pending and waits until each one has stopped.
-pub async fn cancel(mut tasks: Tasks) {
+/// Cancels every task still pending, waits until each one has stopped, and returns what
+/// the ones that completed meanwhile gave: a job can end at the very moment it is
+/// cancelled, and its result is not lost.
+pub async fn cancel(mut tasks: Tasks) -> Vec<Done> {
     // `abort` only asks: a task stops at its next `.await`. `shutdown` aborts every task in
     // the set and then waits for each, so no job is left running when it returns. Dropping
     // the set would abort them without waiting.
     tasks.set.shutdown().await;
+    let mut late = Vec::new();
+    while let Ok(step) = tasks.steps.try_recv() {
+        late.extend(tasks.step(step));
+    }
+    late
 }
 
 impl Tasks {
-    /// Which job a task that completed ran, and what it gave. The task's `JoinError` can
-    /// only be a panic here (tokio catches it), since nothing aborts a task during `wait`.
-    fn done(&mut self, joined: Result<(Id, Result<String, JobError>), JoinError>) -> Done {
-        let id = match &joined {
-            Ok((id, _)) => *id,
-            Err(err) => err.id(),
-        };
-        let job = self
-            .jobs
-            .remove(&id)
-            .expect("every task in the set was spawned by spawn_all, which named its job");
-        let result = joined.map_or(Err(JobError::Panicked(job)), |(_, result)| result);
-        (job, result)
+    /// Takes in what a task told: a start is counted; a result is returned with its job's
+    /// number, and marked as handed back.
+    fn step(&mut self, step: Step) -> Option<Done> {
+        match step {
+            Step::Started => {
+                self.unstarted -= 1;
+                None
+            }
+            Step::Ended(place, result) => {
+                self.received[place] = true;
+                Some((self.jobs[place], result))
+            }
+        }
     }
+}
+
+/// A task's body: says that the task has started, runs `job`, and hands its result over,
+/// from inside the task, in the poll in which the job ends (a panic is caught there too).
+///
+/// tokio alone would not need the hand-over: a task that completes on another thread at
+/// the very moment it is aborted keeps its output (tokio stores what a completed poll
+/// returned, whatever `abort` asked meanwhile), and `join_next` would give it. The channel
+/// is here for the starts, and so that the three versions stay alike: async-task (async-std's
+/// and smol's tasks) drops the output of a task that completes after `cancel()` has marked
+/// it closed.
+async fn telling(job: Job, place: usize, tell: UnboundedSender<Step>) {
+    // Said in the task's first poll, in the same poll as the job's first step. (An
+    // unbounded channel never refuses a message while its receiver is alive.)
+    let _ = tell.send(Step::Started);
+    let id = job.id();
+    let result = AssertUnwindSafe(job.run(tokio::time::sleep))
+        .catch_unwind()
+        .await
+        .unwrap_or(Err(JobError::Panicked(id)));
+    let _ = tell.send(Step::Ended(place, result));
 }

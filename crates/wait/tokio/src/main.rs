@@ -1,17 +1,24 @@
 //! `cargo run -p wait-tokio`: the command line around the pattern in `lib.rs`.
 
-use shared::{Run, Runtime, job_name, scenarios::Wait};
+use shared::{Run, Runtime, scenarios::Wait};
 use wait_tokio::{ReturnWhen, cancel, spawn_all, wait};
 
-// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
-// `main` on it, and shuts it down when `main` returns.
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    // Read the times on tokio's clock, the one its timer uses.
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `TOKIO_WORKER_THREADS`, is a one-line usage error (exit 2), not a panic inside tokio.
+    // The times are read on tokio's clock, the one its timer uses.
     let (run, scenario) =
         Run::from_args::<Wait>(Runtime::Tokio, || tokio::time::Instant::now().into_std());
-    let mut tasks = spawn_all(run.jobs());
-    tracing::info!("waiting on {} tasks ({scenario:?})", tasks.jobs.len());
+    run_scenario(&run, scenario)
+}
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// this function on it, and shuts it down when the function returns.
+#[tokio::main]
+async fn run_scenario(run: &Run, scenario: Wait) -> anyhow::Result<()> {
+    let jobs = run.jobs();
+    tracing::info!("waiting on {} tasks ({scenario:?})", jobs.len());
+    let mut tasks = spawn_all(jobs);
 
     let (done, pending) = match scenario {
         Wait::All => wait(&mut tasks, ReturnWhen::AllCompleted, None).await,
@@ -19,17 +26,24 @@ async fn main() -> anyhow::Result<()> {
         Wait::FirstException => wait(&mut tasks, ReturnWhen::FirstException, None).await,
         Wait::Timeout => wait(&mut tasks, ReturnWhen::AllCompleted, Some(run.timeout())).await,
     };
-    let done_names: Vec<String> = done.iter().map(|(job, _)| job_name(*job)).collect();
-    let pending_names: Vec<String> = pending.iter().map(|&job| job_name(job)).collect();
-    tracing::info!("wait returned: done {done_names:?}, pending {pending_names:?}");
+    // Counts, not names: the report below lists them, a million jobs included.
+    tracing::info!(
+        "wait returned: {} done, {} pending",
+        done.len(),
+        pending.len()
+    );
 
     // `wait` leaves the pending tasks running; this program has no more use for them, so
-    // it cancels them and waits until they have stopped.
+    // it cancels them and waits until they have stopped. A job that ended at the very
+    // moment it was cancelled keeps its result: the caller receives it then.
     tracing::info!("cancelling {} pending tasks", pending.len());
-    cancel(tasks).await;
+    let late = cancel(tasks).await;
+    if !late.is_empty() {
+        tracing::info!("{} of them ended as they were cancelled", late.len());
+    }
 
     run.finish(|report| {
-        for (job, result) in &done {
+        for (job, result) in done.iter().chain(&late) {
             report.received(*job, result);
         }
         report.pending = pending;

@@ -201,6 +201,25 @@ async fn a_timeout_longer_than_every_job_returns_when_all_are_done() {
     assert_eq!(log.elapsed(), secs(3.0));
 }
 
+/// `timeout=0`: `wait` returns at once with what is already done, but only once every
+/// task has run its first step, as in Python, whose tasks were scheduled before the
+/// timer: the jobs start, are pending, and end cancelled.
+#[tokio::test(start_paused = true)]
+async fn a_timeout_of_zero_returns_at_once_once_every_task_has_started() {
+    let log = log();
+    let mut tasks = tutorial(&log, &[], &[]);
+    let (done, pending) = wait(&mut tasks, ReturnWhen::AllCompleted, Some(Duration::ZERO)).await;
+    assert!(done.is_empty());
+    assert_eq!(pending, [0, 1, 2]);
+    assert_eq!(log.running(), [0, 1, 2], "every job has started");
+    assert_eq!(log.elapsed(), Duration::ZERO);
+    assert!(
+        cancel(tasks).await.is_empty(),
+        "no job ended as it was cancelled"
+    );
+    assert_eq!(log.final_states(3), [Some(Cancelled); 3]);
+}
+
 /// Why `cancel` awaits `shutdown`: dropping the `JoinSet` aborts its tasks, but they stop
 /// only when the runtime next polls them, after the drop has returned.
 #[tokio::test(start_paused = true)]
