@@ -23,11 +23,17 @@
 //!         await asyncio.gather(*tasks, return_exceptions=True)  # ...and wait for it
 //! ```
 //!
+//! The tutorial's own solution waits instead, `done, pending = await asyncio.wait(tasks,
+//! timeout=3.0)`, and prints everything afterwards: `--scenario tutorial` runs it, as the
+//! same [`scrape`] with nothing shown until the deadline. The README says why the version
+//! above is the better one.
+//!
 //! Run with:
 //!
 //! ```text
 //! cargo run -p scraper-smol
 //! cargo run -p scraper-smol -- --timeout 1.7
+//! cargo run -p scraper-smol -- --scenario tutorial --timeout 1.7
 //! cargo run -p scraper-smol -- --concurrency 2
 //! cargo run -p scraper-smol -- --seed 7 --fail 3 --panic 5
 //! cargo run -p scraper-smol -- --json --delays 0.2,0.6,0.1 --timeout 0.4 --concurrency 2
@@ -36,7 +42,8 @@
 //! What to notice:
 //!
 //! - The pages land in order of their delays, not in page order, and each is printed the
-//!   moment it lands: a `FuturesUnordered` of the tasks is `asyncio.as_completed`.
+//!   moment it lands: a channel that every task sends its result on is
+//!   `asyncio.as_completed`.
 //! - With the default seed every delay is below 2.5 s, so all ten pages make the 3 s
 //!   deadline. With `--timeout 1.7` the slow pages are cancelled at 1.7 s, and the summary
 //!   lists their URLs.
@@ -46,15 +53,14 @@
 //! - A failing or panicking page is shown as `✗` and the loop goes on: one bad page does
 //!   not end a scrape.
 
-use std::collections::HashSet;
 use std::num::NonZeroUsize;
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use futures::FutureExt as _;
 use futures::future::join_all;
-use futures::stream::{FuturesUnordered, StreamExt as _};
 use shared::{Job, JobError};
+use smol::channel::{self, Sender};
 use smol::{Task, Timer};
 
 /// The page that job `i` stands for.
@@ -65,20 +71,22 @@ pub fn url(job: usize) -> String {
 /// How a scrape ended.
 #[derive(Debug, Default)]
 pub struct Scrape {
-    /// What arrived before the deadline, in the order it arrived: each page's job and its
-    /// result or error.
+    /// What arrived, in the order it arrived: each page's number and its result or error.
+    /// A page whose fetch ended just as the deadline cancelled it comes last.
     pub arrived: Vec<(usize, Result<String, JobError>)>,
     /// The pages that had not arrived by the deadline, in page order: cancelled, or never
-    /// started if they were still waiting in the queue under `--concurrency`.
+    /// started (still in the queue under `--concurrency`, or cancelled before their task
+    /// first ran).
     pub timed_out: Vec<usize>,
 }
 
-/// A page's job number and what its fetch returned.
+/// A page's number and what its fetch returned.
 type Arrival = (usize, Result<String, JobError>);
 
-/// Fetches every page, at most `limit` at once (all at once for `None`), and hands each
-/// result to `on_arrival` the moment it lands. At the deadline, `timeout` from now, the
-/// pages still pending are cancelled, and it returns once they have all stopped.
+/// Fetches every page (page `i` is `jobs[i]`), at most `limit` at once (all at once for
+/// `None`), and hands each result to `on_arrival` the moment it lands. At the deadline,
+/// `timeout` from now, the pages still pending are cancelled, and it returns once they
+/// have all stopped.
 pub async fn scrape(
     jobs: Vec<Job>,
     timeout: Duration,
@@ -87,48 +95,53 @@ pub async fn scrape(
 ) -> Scrape {
     // One deadline for the whole scrape (the timeout pattern), fixed before anything runs.
     let deadline = Instant::now() + timeout;
-    let pages: Vec<usize> = jobs.iter().map(Job::id).collect();
+    let pages = jobs.len();
     // The limiter: at most `limit` fetches in flight. The other pages wait in the queue,
     // in page order, and each page that lands makes room for the next one. Without
     // `--concurrency` every page starts at once.
-    let limit = limit.map_or(pages.len(), NonZeroUsize::get);
-    let mut queue = jobs.into_iter();
+    let limit = limit.map_or(pages, NonZeroUsize::get);
+    let mut queue = jobs.into_iter().enumerate();
 
-    // Spawn the first fetches, like `asyncio.create_task`, into a `FuturesUnordered`: it
-    // yields each task's output as it completes, and it owns the tasks, so it can hand
-    // them back at the deadline (a dropped smol `Task` is cancelled, without waiting).
-    let mut in_flight: FuturesUnordered<Task<Arrival>> = FuturesUnordered::new();
-    for job in queue.by_ref().take(limit) {
-        in_flight.push(smol::spawn(fetch(job)));
+    // Every fetch hands its result over itself, on this channel, in the step in which it
+    // ends (see `fetch`). The task's own output could be lost: a task that completes while
+    // `cancel()` closes it has its output dropped, and `cancel()` returns `None` as if the
+    // page had never finished.
+    let (landed, arrivals) = channel::unbounded();
+    // The tasks in flight, by page, kept to cancel them at the deadline (a dropped smol
+    // `Task` is cancelled, but nobody would wait for it to stop).
+    let mut in_flight: Vec<Option<Task<()>>> = Vec::new();
+    in_flight.resize_with(pages, || None);
+    // Spawn the first fetches, like `asyncio.create_task`.
+    for (page, job) in queue.by_ref().take(limit) {
+        in_flight[page] = Some(smol::spawn(fetch(page, job, landed.clone())));
     }
 
-    // Take the results as they complete (the as-completed pattern), each wait raced
-    // against the one deadline (the timeout pattern): smol has no `timeout` function, `or`
-    // is how. `or` polls its first future first, the deadline: a page due at the very
-    // moment of the deadline is late, as in asyncio, whose deadline was set before any
-    // page started. The timer is made once, and every turn of the loop polls the same one
-    // (`&mut Timer` is a future too): a new timer per page would add and remove a timer
-    // per page.
+    // Take the results as they land (the as-completed pattern), each wait raced against the
+    // one deadline (the timeout pattern): smol has no `timeout` function, `or` is how. `or`
+    // polls its first future first, the deadline: a page due at the very moment of the
+    // deadline is late, as in asyncio, whose deadline was set before any page started
+    // (unless its task ends before the cancel reaches it: see below). The timer is made
+    // once, and every turn of the loop polls the same one (`&mut Timer` is a future too): a
+    // new timer per page would add and remove a timer per page.
     let mut scrape = Scrape::default();
     let mut deadline_timer = Timer::at(deadline);
-    loop {
+    while scrape.arrived.len() < pages {
         let too_late = async {
             (&mut deadline_timer).await;
-            Err(DeadlinePassed)
+            None
         };
-        let next = async { Ok(in_flight.next().await) };
-        match smol::future::or(too_late, next).await {
-            Ok(Some((page, result))) => {
-                on_arrival(page, &result);
-                scrape.arrived.push((page, result));
-                // A fetch has ended: start the next page in the queue, if any.
-                if let Some(job) = queue.next() {
-                    in_flight.push(smol::spawn(fetch(job)));
-                }
-            }
-            // Every page is in before the deadline, or the deadline passed first: the
-            // pages not yet in have timed out.
-            Ok(None) | Err(DeadlinePassed) => break,
+        // The channel stays open while `landed` lives: `recv` only waits.
+        let next = async { arrivals.recv().await.ok() };
+        let Some((page, result)) = smol::future::or(too_late, next).await else {
+            break;
+        };
+        // This page's task has ended: its handle has nothing more to give.
+        in_flight[page] = None;
+        on_arrival(page, &result);
+        scrape.arrived.push((page, result));
+        // A fetch has ended: start the next page in the queue, if any.
+        if let Some((page, job)) = queue.next() {
+            in_flight[page] = Some(smol::spawn(fetch(page, job, landed.clone())));
         }
     }
 
@@ -136,30 +149,36 @@ pub async fn scrape(
     // cancel-cleanup pattern): `cancel().await` returns once the task is gone, so no page
     // is left running behind the caller's back. The pages still in the queue are never
     // spawned: they never start.
-    join_all(in_flight.into_iter().map(Task::cancel)).await;
-    // Every page that has not arrived has timed out. Look them up in a set: searching the
-    // list of arrivals once per page would take N * N steps for N pages.
-    let arrived: HashSet<usize> = scrape.arrived.iter().map(|(page, _)| *page).collect();
-    scrape.timed_out = pages
-        .into_iter()
-        .filter(|page| !arrived.contains(page))
-        .collect();
+    join_all(in_flight.into_iter().flatten().map(Task::cancel)).await;
+    // A page whose fetch ended while it was being cancelled has handed its result over all
+    // the same: it landed as the deadline passed, and its events say so. Count it.
+    while let Ok((page, result)) = arrivals.try_recv() {
+        on_arrival(page, &result);
+        scrape.arrived.push((page, result));
+    }
+    // Every page that has not arrived has timed out. Mark the arrivals in a table, one step
+    // per page: searching the list of arrivals once per page would take N * N steps.
+    let mut arrived = vec![false; pages];
+    for (page, _) in &scrape.arrived {
+        arrived[*page] = true;
+    }
+    scrape.timed_out = (0..pages).filter(|&page| !arrived[page]).collect();
     scrape
 }
 
-/// What the wait for the next page gives when the deadline comes first.
-struct DeadlinePassed;
-
-/// One page's task: "fetches" the page. The shared job stands in for the HTTP request; a
-/// real scraper would call its HTTP client here.
-async fn fetch(job: Job) -> Arrival {
-    let page = job.id();
-    // smol catches a task's panic and raises it again in whoever awaits the task: here
-    // `FuturesUnordered`, which could not say which page it was. Catch it in the task and
-    // return it as an error, as tokio's `JoinError` does.
+/// One page's task: "fetches" the page, and hands its number and result to `landed`. The
+/// shared job stands in for the HTTP request; a real scraper would call its HTTP client
+/// here.
+async fn fetch(page: usize, job: Job, landed: Sender<Arrival>) {
+    let id = job.id();
+    // smol catches a task's panic and raises it again in whoever awaits the task: in the
+    // scrape loop, which would end with it. Catch it here and hand it over as an error.
     let result = AssertUnwindSafe(job.run(Timer::after))
         .catch_unwind()
         .await
-        .unwrap_or(Err(JobError::Panicked(page)));
-    (page, result)
+        .unwrap_or(Err(JobError::Panicked(id)));
+    // The result is handed over in the same step as the job ended, with no `.await` in
+    // between, so no cancellation can come between them. The channel is unbounded and open
+    // until `scrape` returns: the send cannot fail.
+    let _ = landed.try_send((page, result));
 }

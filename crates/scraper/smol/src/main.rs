@@ -1,12 +1,13 @@
 //! `cargo run -p scraper-smol`: the command line and the display around the pattern in
 //! `lib.rs`.
 
+use std::fmt::Write as _;
 use std::num::NonZeroUsize;
 use std::time::Instant;
 
-use scraper_smol::{scrape, url};
+use scraper_smol::{Scrape, scrape, url};
 use shared::progress::{self, Progress};
-use shared::{JobError, Run, Runtime, scenarios::Scraper};
+use shared::{JobError, JobState, Run, Runtime, output, scenarios::Scraper};
 
 /// The scraper's own flag, next to the shared ones.
 #[derive(Debug, clap::Args)]
@@ -16,18 +17,20 @@ struct ScraperArgs {
     concurrency: Option<NonZeroUsize>,
 }
 
-// smol has no `main` attribute: `smol::block_on` runs the async main on this thread, and
-// the tasks it spawns run on smol's global executor.
+/// How many URLs a summary lists; it counts the others.
+const LISTED: usize = 20;
+
 fn main() -> anyhow::Result<()> {
     // The scraper prints its own line per page. The shared per-job log lines would tear
     // the progress bar, so turn them off before the shared crate installs its logger:
     // a subscriber that discards everything, as the process-wide default.
     progress::silence_job_lines();
-    // smol's timer uses the standard clock.
-    let (run, Scraper::Default, args) =
+    // Read the command line before the executor starts, so that a bad flag, or a bad
+    // `SMOL_THREADS`, is a one-line usage error (exit 2), not a hang. smol's timer uses
+    // the standard clock.
+    let (run, scenario, args) =
         Run::from_args_with::<Scraper, ScraperArgs>(Runtime::Smol, Instant::now);
-    let jobs = run.jobs();
-    let pages = jobs.len();
+    let pages = run.config().delays.len();
     let progress = Progress::new(pages, "pages", run.config().json);
     let limit = args
         .concurrency
@@ -36,37 +39,143 @@ fn main() -> anyhow::Result<()> {
         "Fetching {pages} pages, {limit}, under a {:.2}s deadline",
         run.timeout().as_secs_f64()
     ));
+    // smol has no `main` attribute: `smol::block_on` runs the scrape on this thread, and
+    // the tasks it spawns run on smol's global executor.
+    let scrape = smol::block_on(run_scenario(&run, scenario, args.concurrency, &progress));
+    show_end(&run, scenario, &progress, &scrape)
+}
 
-    // Each page is shown the moment it lands, with the time since the scrape began.
-    let show = |page, result: &Result<String, JobError>| {
-        progress.arrived(&url(page), result, run.log().elapsed());
-    };
-    let scrape = smol::block_on(scrape(jobs, run.timeout(), args.concurrency, show));
-    if !scrape.timed_out.is_empty() {
-        // A timed-out page with no events never left the queue (`--concurrency`).
-        let never_started = scrape
-            .timed_out
-            .iter()
-            .filter(|&&page| run.log().events_of(page).is_empty())
-            .count();
-        progress.deadline(run.log().elapsed(), scrape.timed_out.len(), never_started);
+async fn run_scenario(
+    run: &Run,
+    scenario: Scraper,
+    limit: Option<NonZeroUsize>,
+    progress: &Progress,
+) -> Scrape {
+    let jobs = run.jobs();
+    match scenario {
+        // Each page is shown the moment it lands, with the time since the scrape began.
+        Scraper::Default => {
+            let show = |page, result: &Result<String, JobError>| {
+                progress.arrived(&url(page), result, run.log().elapsed());
+            };
+            scrape(jobs, run.timeout(), limit, show).await
+        }
+        // The tutorial's `done, pending = await asyncio.wait(tasks, timeout=3.0)`: the same
+        // scrape, with nothing shown until it is over.
+        Scraper::Tutorial => scrape(jobs, run.timeout(), limit, |_, _| {}).await,
+    }
+}
+
+/// What is shown once the scrape is over: the deadline (or, for the tutorial, every page
+/// that landed), the report, and the summary.
+fn show_end(
+    run: &Run,
+    scenario: Scraper,
+    progress: &Progress,
+    scrape: &Scrape,
+) -> anyhow::Result<()> {
+    let pages = run.config().delays.len();
+    let mut report = run.report();
+    match scenario {
+        Scraper::Default if !scrape.timed_out.is_empty() => {
+            // A timed-out page with no events never left the queue (`--concurrency`). The
+            // states come from one pass over the events, not one search per page.
+            let states = report.states(pages);
+            let never_started = scrape
+                .timed_out
+                .iter()
+                .filter(|&&page| states[page] == JobState::NeverStarted)
+                .count();
+            progress.deadline(run.log().elapsed(), scrape.timed_out.len(), never_started);
+        }
+        Scraper::Default => {}
+        // The tutorial prints what landed only once the wait is over.
+        Scraper::Tutorial => {
+            for (page, result) in &scrape.arrived {
+                match result {
+                    Ok(_) => progress.line(&format!("✓ {}", url(*page))),
+                    Err(err) => progress.line(&format!("✗ {}: {err}", url(*page))),
+                }
+                progress.advance();
+            }
+        }
     }
     progress.finish();
 
-    run.finish(|report| {
-        for (page, result) in &scrape.arrived {
-            report.received(*page, result);
-        }
-        report.pending.clone_from(&scrape.timed_out);
-        if !scrape.timed_out.is_empty() {
-            report.timed_out();
-        }
-    })?;
+    for (page, result) in &scrape.arrived {
+        report.received(*page, result);
+    }
+    report.pending.clone_from(&scrape.timed_out);
+    if !scrape.timed_out.is_empty() {
+        report.timed_out();
+    }
+    run.print(&report)?;
     // The summary ends the human output (with `--json`, stdout holds only the report).
     if !run.config().json {
-        let arrived: Vec<_> = scrape.arrived.iter().map(|(_, result)| result).collect();
-        let timed_out: Vec<String> = scrape.timed_out.iter().map(|&page| url(page)).collect();
-        println!("{}", progress::summary(pages, &arrived, &timed_out));
+        output::line(&match scenario {
+            Scraper::Default => summary(pages, scrape),
+            Scraper::Tutorial => tutorial_summary(pages, scrape),
+        });
     }
     Ok(())
+}
+
+/// This example's summary: how many pages arrived (and how many of those were errors), how
+/// many timed out, and which.
+fn summary(pages: usize, scrape: &Scrape) -> String {
+    let failed = scrape
+        .arrived
+        .iter()
+        .filter(|(_, result)| result.is_err())
+        .count();
+    let mut out = format!("\nCompleted {}/{pages}", scrape.arrived.len());
+    if failed > 0 {
+        let _ = write!(out, " ({failed} failed)");
+    }
+    let _ = write!(out, ", timed out {}", scrape.timed_out.len());
+    if scrape.timed_out.is_empty() {
+        out.push('.');
+    } else {
+        out.push(':');
+        let timed_out: Vec<_> = scrape.timed_out.iter().map(|&page| (page, None)).collect();
+        list(&mut out, &timed_out);
+    }
+    out
+}
+
+/// The tutorial's own summary: `=== Summary ===`, `Completed: 6/10`, `Timed out: 4`, then
+/// under `Failed URLs:` the pages that gave no content: the timed-out ones, then any whose
+/// fetch failed, with its error.
+fn tutorial_summary(pages: usize, scrape: &Scrape) -> String {
+    let mut out = format!(
+        "\n=== Summary ===\nCompleted: {}/{pages}",
+        scrape.arrived.len()
+    );
+    let _ = write!(out, "\nTimed out: {}\nFailed URLs:", scrape.timed_out.len());
+    let timed_out = scrape.timed_out.iter().map(|&page| (page, None));
+    let errors = scrape
+        .arrived
+        .iter()
+        .filter_map(|(page, result)| result.as_ref().err().map(|err| (*page, Some(err))));
+    let failed: Vec<_> = timed_out.chain(errors).collect();
+    if failed.is_empty() {
+        out.push_str(" none");
+    }
+    list(&mut out, &failed);
+    out
+}
+
+/// Adds a line per page, `  https://example.com/page/3` (with its error, if any), for the
+/// first [`LISTED`] pages, then how many more there are: a summary of a million pages
+/// stays readable.
+fn list(out: &mut String, pages: &[(usize, Option<&JobError>)]) {
+    for (page, error) in pages.iter().take(LISTED) {
+        let _ = write!(out, "\n  {}", url(*page));
+        if let Some(err) = error {
+            let _ = write!(out, " ({err})");
+        }
+    }
+    if pages.len() > LISTED {
+        let _ = write!(out, "\n  ... and {} more", pages.len() - LISTED);
+    }
 }
