@@ -8,14 +8,24 @@
 #   scripts/repeat-tests.sh -n 0       # the loaded run alone
 #   scripts/repeat-tests.sh --no-load  # plain runs only
 #   scripts/repeat-tests.sh -n 3 -- -p gather-smol    # these packages instead of --workspace
+#   scripts/repeat-tests.sh --heavy -n 10 --no-load   # 10 runs, each under heavy load
 #
-# Exit status: 0 when every run passed, 1 when any test failed, crashed or hung.
+# --heavy: every run, not only the loaded one, runs beside busy processes, 4 per core
+# (REPEAT_TESTS_BUSY_PER_CORE changes the 4), each a shell loop that never sleeps: a machine
+# loaded to 4 or 5 times its cores, where a test that races real time against the
+# scheduler loses. They start once the tests are built, and end when the script does.
+#
+# Exit status: 0 when every run passed, 1 when any test failed, crashed or hung, 2 on a
+# bad argument. Every process the script started (busy loops, the loaded run's build) is
+# ended when it exits, interrupted or not.
 # The logs of every run are kept in target/repeat-tests/ (the last session's only).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 runs=5
 load=1
+heavy=0
+busy_per_core=${REPEAT_TESTS_BUSY_PER_CORE:-4}
 # A whole-suite run takes about a minute here; ten minutes means something hangs.
 run_timeout=${REPEAT_TESTS_TIMEOUT:-900}
 # What `cargo test` runs: the whole workspace, or what follows `--`.
@@ -30,13 +40,18 @@ while (($#)); do
         load=0
         shift
         ;;
+    --heavy)
+        heavy=1
+        shift
+        ;;
     --)
         shift
         (($#)) && cargo_args=("$@")
         break
         ;;
     -h | --help)
-        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+        # The header: the comment lines after the first line.
+        awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
         exit 0
         ;;
     *)
@@ -49,6 +64,43 @@ if ! [[ "$runs" =~ ^[0-9]+$ ]]; then
     echo "repeat-tests: -n needs a whole number, got '$runs'" >&2
     exit 2
 fi
+if ! [[ "$busy_per_core" =~ ^[0-9]+$ ]]; then
+    echo "repeat-tests: REPEAT_TESTS_BUSY_PER_CORE needs a whole number, got '$busy_per_core'" >&2
+    exit 2
+fi
+
+# The background loads, each a process group of its own (started by `setsid`), so that
+# one `kill` of the group ends the whole load, and the test run under way. They are ended
+# on every exit: normal, on an error, or on Ctrl-C or a TERM (which end the script with
+# the usual 130 / 143).
+busy_pid=""
+load_pid=""
+suite_pid=""
+stop_suite() {
+    if [[ -n "$suite_pid" ]]; then
+        kill -TERM "$suite_pid" 2>/dev/null
+        wait "$suite_pid" 2>/dev/null
+        suite_pid=""
+    fi
+}
+stop_busy() {
+    if [[ -n "$busy_pid" ]]; then
+        kill -TERM -- "-$busy_pid" 2>/dev/null
+        wait "$busy_pid" 2>/dev/null
+        busy_pid=""
+    fi
+}
+stop_load() {
+    if [[ -n "$load_pid" ]]; then
+        kill -TERM -- "-$load_pid" 2>/dev/null
+        wait "$load_pid" 2>/dev/null
+        load_pid=""
+        rm -rf "$load_target"
+    fi
+}
+trap 'stop_suite; stop_load; stop_busy' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 target_dir=${CARGO_TARGET_DIR:-target}
 logs="$target_dir/repeat-tests"
@@ -115,9 +167,14 @@ suite() {
     started=$(date +%s)
     local before
     before=$(wc -l <"$logs/failures.tsv")
+    # In the background and waited for, so that a Ctrl-C reaches the script's trap at
+    # once; `timeout` passes a TERM on to cargo and the test it runs.
     timeout --kill-after=30 "$run_timeout" \
-        cargo test --locked --no-fail-fast "${cargo_args[@]}" >"$log" 2>&1
+        cargo test --locked --no-fail-fast "${cargo_args[@]}" >"$log" 2>&1 </dev/null &
+    suite_pid=$!
+    wait "$suite_pid"
     status=$?
+    suite_pid=""
     failures_of "$log" | sed "s/\$/\t$name/" >>"$logs/failures.tsv"
     if ((status == 124 || status == 137)); then
         printf 'whole suite: (timed out after %ss)\t\t%s\n' "$run_timeout" "$name" >>"$logs/failures.tsv"
@@ -131,9 +188,25 @@ suite() {
 }
 : >"$logs/failures.tsv"
 
+if ((heavy)); then
+    cores=$(nproc 2>/dev/null || echo 2)
+    busy=$((busy_per_core * cores))
+    echo "== heavy load: $busy busy processes ($busy_per_core per core) beside every run"
+    # One process group: a shell that starts the busy loops and waits for them; a TERM to
+    # the group ends them all.
+    setsid bash -c "for ((b = 0; b < $busy; b++)); do
+            ( while :; do :; done ) &
+        done
+        wait" >/dev/null 2>&1 </dev/null &
+    busy_pid=$!
+    # Let the loops get going before the first run.
+    sleep 2
+fi
+
 for ((i = 1; i <= runs; i++)); do
     echo "== run $i of $runs"
     suite "$i"
+    ((heavy)) && echo "   load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 done
 
 if ((load)); then
@@ -149,19 +222,13 @@ if ((load)); then
             rm -rf '$load_target'
         done" >"$logs/load.log" 2>&1 </dev/null &
     load_pid=$!
-    stop_load() {
-        kill -TERM -- "-$load_pid" 2>/dev/null
-        wait "$load_pid" 2>/dev/null
-        rm -rf "$load_target"
-    }
-    trap stop_load EXIT
     # Let the build get going (it resolves and starts compiling within a few seconds).
     sleep 5
     suite loaded
     echo "   load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
     stop_load
-    trap - EXIT
 fi
+stop_busy
 
 total=${#run_names[@]}
 echo

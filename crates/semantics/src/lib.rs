@@ -79,15 +79,15 @@ pub const ROWS: &[Row] = &[
         id: "dropped-handle",
         behaviour: "A spawned task whose handle is dropped",
         note: "tokio and async-std: keep the handle and `abort()` / `cancel().await` it, or use \
-               tokio's `JoinSet` / `AbortOnDropHandle`, when the task must not outlive its \
-               owner. smol: call `.detach()` to let a task run on. asyncio: the loop keeps \
+               tokio's `JoinSet` or tokio-util's `AbortOnDropHandle`, when the task must not \
+               outlive its owner. smol: call `.detach()` to let a task run on. asyncio: the loop keeps \
                only a weak reference to a task, so keep one yourself (`background_tasks.add(task)`).",
     },
     Row {
         id: "main-returns",
         behaviour: "A task still pending when main returns",
-        note: "Nothing waits for it anywhere: await what must finish (`TaskTracker::wait`, a \
-               `Vec` of handles). On async-std and smol a forgotten task's `Drop` never runs, \
+        note: "Nothing waits for it anywhere: await what must finish (tokio-util's \
+               `TaskTracker::wait`, a `Vec` of handles). On async-std and smol a forgotten task's `Drop` never runs, \
                so a cleanup in a destructor is lost at exit (`manual-await --scenario forgotten`).",
     },
     Row {
@@ -130,6 +130,20 @@ pub const ROWS: &[Row] = &[
                yourself (the `timeout` examples do). `asyncio.wait_for` cancels it for you.",
     },
     Row {
+        id: "deadline-zero",
+        behaviour: "A deadline of zero (`timeout(ZERO, f)` and its kin; CPython: `wait_for(c, 0)`, \
+                    `async with timeout(0)`)",
+        note: "CPython's `wait_for(c, 0)` never starts `c`. Of the spellings in this row, \
+               only smol's `timer.or(f)` does the same: elsewhere, check for a zero (or \
+               passed) deadline before starting the work. `async with timeout(0)` runs the \
+               body to its first suspension and cancels it there: async-std's `timeout` and \
+               smol's `f.or(timer)` do the same, except that a step that is ready at once (a \
+               zero sleep) finishes instead; tokio's zero deadline comes on its timer's next \
+               1 ms tick, so the work can get further. A spawned task is another matter: whether an \
+               executor thread has started it by the time the deadline is checked is a race, \
+               so decide before spawning (`timeout --timeout 0`).",
+    },
+    Row {
         id: "timer-1ms",
         behaviour: "A 1 ms sleep",
         note: "No timer here wakes early; how late it wakes depends on the machine's load, \
@@ -139,11 +153,29 @@ pub const ROWS: &[Row] = &[
         id: "timer-100us",
         behaviour: "A 100 µs sleep",
         note: "tokio rounds every deadline up to the next tick of its 1 ms timer wheel: on \
-               its paused clock a 100 µs sleep lasts exactly 1 ms, and on the real clock it \
-               ends on the next millisecond tick (anywhere up to about 1 ms later). async-io, \
-               under async-std and smol, sets the OS timer to the microsecond. asyncio waits \
+               its paused clock a 100 µs sleep lasts exactly 1 ms, and on the real clock a \
+               sleep never ends before that tick (the test takes ten 100 µs sleeps in a row: \
+               never under 9 ms); in practice it wakes about 1 ms after its deadline (see \
+               the timer table of the benchmark). async-io, under async-std and smol, sets \
+               the OS timer to the microsecond. asyncio waits \
                in its selector, whose timeout is rounded up to whole milliseconds. Never \
                assert exact times in tests: use tokio's paused clock, or delays far apart.",
+    },
+    Row {
+        id: "same-instant",
+        behaviour: "Jobs due at the same instant (equal delays): which runs first",
+        note: "Equal delays make a tie, and only one thread running the tasks breaks it the \
+               same way every time: CPython's loop and smol's default global executor run \
+               them in the order their timers were set; tokio's and async-std's threads run \
+               them at once, in no order, as smol does with `SMOL_THREADS` above 1. The \
+               tutorials' own numbers are such ties (twenty jobs of 1 s; three of 0.5 s, one \
+               failing): on CPython the finish lines come out in order and the two jobs \
+               beside the failing one always finish; on tokio the lines can come out in any \
+               order, and the third job can still be running when the failure cancels it. \
+               When an order matters, do not leave it to a tie: await or report the jobs in \
+               the order you need (job order, not completion order), decide what becomes of \
+               the jobs that finish in the same instant as a failure, and in tests cause the \
+               order (jobs that finish when the test says so) instead of racing for it.",
     },
     Row {
         id: "threads",
@@ -213,9 +245,14 @@ pub fn observe(row: &str, column: Column) -> Option<String> {
     match column {
         Column::Asyncio => probes::python::probe(row),
         rust => {
+            // The thread variables are removed: the facts are about each runtime's
+            // defaults, and the probes that need more threads ask for them.
             let output = Command::new(exe())
                 .args(["probe", rust.name(), row])
                 .env_remove("RUST_BACKTRACE")
+                .env_remove("TOKIO_WORKER_THREADS")
+                .env_remove("ASYNC_STD_THREAD_COUNT")
+                .env_remove("SMOL_THREADS")
                 .output()
                 .ok()?;
             let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
@@ -304,7 +341,12 @@ pub fn render(facts: &Facts) -> String {
          probed in a process of its own. The CPython column is probed by short asyncio \
          programs (Python 3.11 or newer; without it those tests are skipped with a note). \
          Timer and thread facts are stated so that they hold on a loaded machine: whether a \
-         sleep can end early or under a millisecond, not how long it took.\n"
+         sleep can end early or under a millisecond, not how long it took. Where tokio's \
+         timer rounding is the point (a 100 µs sleep, a zero deadline), its probe runs on \
+         tokio's paused clock, which shows the rounding exactly (the 100 µs probe checks \
+         the real clock too). Where an order is the point (jobs due at the same instant), \
+         the probe shows what causes it or what rules it out, never an order it happened \
+         to see once.\n"
     );
     let headings: Vec<&str> = Column::ALL.iter().map(|c| c.heading()).collect();
     let _ = writeln!(out, "| behaviour | {} |", headings.join(" | "));

@@ -57,6 +57,10 @@ cells! {
     async_std_timeout_spawned: "timeout-spawned", AsyncStd;
     smol_timeout_spawned: "timeout-spawned", Smol;
     asyncio_timeout_spawned: "timeout-spawned", Asyncio;
+    tokio_deadline_zero: "deadline-zero", Tokio;
+    async_std_deadline_zero: "deadline-zero", AsyncStd;
+    smol_deadline_zero: "deadline-zero", Smol;
+    asyncio_deadline_zero: "deadline-zero", Asyncio;
     tokio_timer_1ms: "timer-1ms", Tokio;
     async_std_timer_1ms: "timer-1ms", AsyncStd;
     smol_timer_1ms: "timer-1ms", Smol;
@@ -65,6 +69,10 @@ cells! {
     async_std_timer_100us: "timer-100us", AsyncStd;
     smol_timer_100us: "timer-100us", Smol;
     asyncio_timer_100us: "timer-100us", Asyncio;
+    tokio_same_instant: "same-instant", Tokio;
+    async_std_same_instant: "same-instant", AsyncStd;
+    smol_same_instant: "same-instant", Smol;
+    asyncio_same_instant: "same-instant", Asyncio;
     tokio_threads: "threads", Tokio;
     async_std_threads: "threads", AsyncStd;
     smol_threads: "threads", Smol;

@@ -2,6 +2,9 @@
 //! `#[async_std::main]` does.
 
 use std::panic::AssertUnwindSafe;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use async_std::task::{self, block_on, sleep};
@@ -22,6 +25,8 @@ pub fn probe(row: &str) -> String {
         "timeout-spawned" => timeout_spawned(),
         "timer-1ms" | "timer-100us" => timer(row),
         "threads" => threads(),
+        "deadline-zero" => deadline_zero(),
+        "same-instant" => same_instant(),
         other => format!("no probe for {other}"),
     }
 }
@@ -166,6 +171,72 @@ fn timer(row: &str) -> String {
     super::timer_fact(requested, fastest)
 }
 
+/// `future::timeout(ZERO, f)`: `TimeoutFuture` polls its future before its timer, and
+/// async-io's timer is ready in its first poll once its deadline has passed, which a zero
+/// deadline always has. Polled once by hand, so that "at once" means "in the first poll".
+fn deadline_zero() -> String {
+    block_on(async {
+        let started = Flag::new();
+        let mut never = pin!(async_std::future::timeout(
+            Duration::ZERO,
+            super::never_finishing(started.clone()),
+        ));
+        let when = match futures::poll!(never.as_mut()) {
+            Poll::Ready(Err(_)) => Some("at once (in its first poll)"),
+            Poll::Ready(Ok(_)) => None,
+            Poll::Pending => never.await.is_err().then_some("later, not at once"),
+        };
+        let sleeps_zero = async_std::future::timeout(Duration::ZERO, async {
+            sleep(Duration::ZERO).await;
+            7
+        })
+        .await;
+        super::zero_deadline_fact(
+            "future::timeout(ZERO, f)",
+            started.get(),
+            when,
+            sleeps_zero == Ok(7),
+        )
+    })
+}
+
+/// Two tasks due at the same instant, on an executor of two threads (the default on two
+/// cores; set for the child so that the fact does not depend on the machine): each blocks
+/// its thread until the other is running too, which only two threads running them at
+/// the same time can do.
+fn same_instant() -> String {
+    crate::child_output(
+        "async-std",
+        "same-instant",
+        &[("ASYNC_STD_THREAD_COUNT", "2")],
+    )
+    .trim()
+    .to_owned()
+}
+
+fn same_instant_here() -> String {
+    block_on(async {
+        let rendezvous = Arc::new(super::Rendezvous::default());
+        let deadline = Instant::now() + Duration::from_millis(50);
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let rendezvous = rendezvous.clone();
+                task::spawn(async move {
+                    sleep(deadline.saturating_duration_since(Instant::now())).await;
+                    let met = rendezvous.arrive(super::RENDEZVOUS_LIMIT);
+                    (met, std::thread::current().id())
+                })
+            })
+            .collect();
+        let (mut met, mut threads) = (true, Vec::new());
+        for (arrived, thread) in futures::future::join_all(tasks).await {
+            met &= arrived;
+            threads.push(thread);
+        }
+        super::at_once_fact(met, &threads, "at the same instant", "executor")
+    })
+}
+
 fn threads() -> String {
     let default = count_threads();
     let with = crate::child_output("async-std", "threads", &[("ASYNC_STD_THREAD_COUNT", "3")]);
@@ -201,6 +272,7 @@ pub fn child(what: &str) {
             sleep(Duration::from_millis(50)).await;
         }),
         "threads" => println!("{}", count_threads()),
+        "same-instant" => println!("{}", same_instant_here()),
         _ => {}
     }
 }

@@ -222,3 +222,92 @@ pub fn timeout_fact(timed_out: bool, ran: bool) -> String {
         (true, false) => "the task is cancelled with its handle".to_owned(),
     }
 }
+
+/// A job that starts (it records that it was polled) and then never finishes: the probes
+/// of a zero deadline use it to see whether the work starts at all, whatever the timing.
+pub fn never_finishing(started: Flag) -> impl std::future::Future<Output = u32> {
+    std::future::poll_fn(move |_| {
+        started.set();
+        std::task::Poll::Pending
+    })
+}
+
+/// What a zero deadline did: to a job that never finishes (did it start; when did the
+/// deadline end it: `at once` means within the first poll, or the runtime's own words),
+/// and to a job that only sleeps 0 with the runtime's own sleep (did it finish first).
+pub fn zero_deadline_fact(
+    primitive: &str,
+    started: bool,
+    timed_out: Option<&str>,
+    sleep_zero_finishes: bool,
+) -> String {
+    let start = if started {
+        "f is polled first, so it starts"
+    } else {
+        "f never starts"
+    };
+    let end = match timed_out {
+        Some(when) => format!("it times out {when}"),
+        None => "it never times out".to_owned(),
+    };
+    let sleep_zero = if sleep_zero_finishes {
+        "an f that only sleeps 0 finishes first: `Ok`"
+    } else {
+        "an f that only sleeps 0 times out too"
+    };
+    format!("`{primitive}`: {start}; {end}; {sleep_zero}")
+}
+
+/// Two tasks that each wait, blocking their thread, until the other one is there too: if
+/// both get there, they ran at the same time on two threads. `limit` only guards against a
+/// hang (a runtime that ran them one after the other on one thread); it is never reached
+/// when both run at once, however loaded the machine.
+#[derive(Debug, Default)]
+pub struct Rendezvous {
+    here: std::sync::Mutex<usize>,
+    all_here: std::sync::Condvar,
+}
+
+impl Rendezvous {
+    /// Arrives, and waits for the other one: whether it came within `limit`.
+    pub fn arrive(&self, limit: Duration) -> bool {
+        let mut here = self
+            .here
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *here += 1;
+        self.all_here.notify_all();
+        let (here, _) = self
+            .all_here
+            .wait_timeout_while(here, limit, |here| *here < 2)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *here >= 2
+    }
+}
+
+/// How long a rendezvous waits for its second task before calling it a hang.
+pub const RENDEZVOUS_LIMIT: Duration = Duration::from_secs(30);
+
+/// What two tasks due at the same instant did: whether both reached the rendezvous, each
+/// on the thread it reports.
+pub fn at_once_fact(met: bool, threads: &[std::thread::ThreadId], due: &str, kind: &str) -> String {
+    let distinct: std::collections::HashSet<_> = threads.iter().collect();
+    if met && distinct.len() == 2 {
+        format!("no order: two tasks due {due} run at once, on two {kind} threads")
+    } else {
+        format!("one after the other ({} threads)", distinct.len())
+    }
+}
+
+/// How many tasks an ordering probe sets timers for, and how many times it tries.
+pub const ORDER_TASKS: usize = 20;
+/// See [`ORDER_TASKS`].
+pub const ORDER_ROUNDS: usize = 3;
+
+/// Whether tasks that set equal timers one after another ended in the order they were
+/// set, in every round.
+pub fn order_kept(rounds: &[Vec<usize>]) -> bool {
+    rounds
+        .iter()
+        .all(|ended| ended.iter().copied().eq(0..ORDER_TASKS))
+}

@@ -206,6 +206,55 @@ async def main():
 asyncio.run(main())
 "#;
 
+const DEADLINE_ZERO: &str = r#"
+import asyncio
+started = []
+async def job(name):
+    started.append(name)
+    await asyncio.sleep(0)
+    return name
+async def main():
+    try:
+        await asyncio.wait_for(job("waited"), 0)
+        waited = "returned"
+    except TimeoutError:
+        waited = "timed out"
+    results = []
+    try:
+        async with asyncio.timeout(0):
+            results.append(await job("first"))
+            results.append(await job("second"))
+        scoped = "returned"
+    except TimeoutError:
+        scoped = "timed out"
+    if waited == "timed out" and "waited" not in started:
+        wait_for = "`wait_for(c, 0)`: c never starts; `TimeoutError`"
+    else:
+        wait_for = f"`wait_for(c, 0)`: {waited}, c started: {'waited' in started}"
+    if scoped == "timed out" and started[-1:] == ["first"] and results == []:
+        scope = ("`async with timeout(0)`: the body runs to its first suspension (even "
+                 "`sleep(0)`), then is cancelled; `TimeoutError`")
+    else:
+        scope = f"`async with timeout(0)`: {scoped}, steps started {started}, results {results}"
+    print(f"{wait_for}. {scope}")
+asyncio.run(main())
+"#;
+
+const SAME_INSTANT: &str = r#"
+import asyncio
+async def main():
+    kept = True
+    for _ in range(5):
+        ended = []
+        async def job(i):
+            await asyncio.sleep(0.02)
+            ended.append(i)
+        await asyncio.gather(*(job(i) for i in range(20)))
+        kept = kept and ended == list(range(20))
+    print("in the order set: one thread, and the loop runs due timers in deadline order" if kept else "no order")
+asyncio.run(main())
+"#;
+
 /// The program for each row; each prints one line, its fact.
 fn program(row: &str) -> Option<&'static str> {
     Some(match row {
@@ -219,6 +268,8 @@ fn program(row: &str) -> Option<&'static str> {
         "timeout-spawned" => TIMEOUT_SPAWNED,
         "timer-1ms" | "timer-100us" => TIMER,
         "threads" => THREADS,
+        "deadline-zero" => DEADLINE_ZERO,
+        "same-instant" => SAME_INSTANT,
         _ => return None,
     })
 }

@@ -1,8 +1,9 @@
 //! The probes on tokio: a multi-threaded runtime built by hand, as `#[tokio::main]` does.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::runtime::Runtime;
+use tokio::runtime::{Builder, Runtime};
 use tokio::time::sleep;
 
 use super::{Flag, Guard};
@@ -24,6 +25,8 @@ pub fn probe(row: &str) -> String {
         "timeout-spawned" => timeout_spawned(),
         "timer-1ms" | "timer-100us" => timer(row),
         "threads" => threads(),
+        "deadline-zero" => deadline_zero(),
+        "same-instant" => same_instant(),
         other => format!("no probe for {other}"),
     }
 }
@@ -168,7 +171,12 @@ fn timer(row: &str) -> String {
         Duration::from_micros(100)
     };
     if requested < Duration::from_millis(1) {
-        return sub_ms_on_paused_clock(requested);
+        let paused = sub_ms_on_paused_clock(requested);
+        return if rt.block_on(ends_on_ticks_on_real_clock(requested)) {
+            paused
+        } else {
+            format!("{paused} on the paused clock; the real clock can end sooner")
+        };
     }
     // Sleeps one after another, as a loop of short sleeps in a real program takes them.
     let fastest = rt.block_on(async {
@@ -188,8 +196,7 @@ fn timer(row: &str) -> String {
 
 /// A sub-millisecond sleep on tokio's paused clock, which jumps straight to the next timer
 /// the wheel would fire: how long the sleep lasts on that clock is the wheel's rounding,
-/// exactly, whatever the machine's load. (On the real clock the same rounding makes a
-/// 100 µs sleep end on the next millisecond tick, anywhere up to about 1 ms later.)
+/// exactly, whatever the machine's load.
 fn sub_ms_on_paused_clock(requested: Duration) -> String {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -208,6 +215,99 @@ fn sub_ms_on_paused_clock(requested: Duration) -> String {
     } else {
         "rounded up to the timer wheel's next 1 ms tick".to_owned()
     }
+}
+
+/// The same rounding on the real clock, as a fact a load cannot change: a sleep never
+/// ends before the millisecond tick at or after its deadline, so of sleeps taken one after
+/// another, each one after the first ends at least a whole tick after the one before it.
+/// Ten 100 µs sleeps in a row therefore take at least 9 ms (on a timer that does not round,
+/// they take about 1 ms on an idle machine); a load can only make them take longer.
+async fn ends_on_ticks_on_real_clock(requested: Duration) -> bool {
+    const SLEEPS: u32 = 10;
+    let start = Instant::now();
+    for _ in 0..SLEEPS {
+        sleep(requested).await;
+    }
+    start.elapsed() >= Duration::from_millis(u64::from(SLEEPS - 1)) + requested
+}
+
+/// `timeout(ZERO, f)`, on the paused clock so that the answer is exact: `Timeout` polls
+/// its future before it looks at the deadline, and a zero deadline, like every deadline,
+/// is rounded up to the timer wheel's next 1 ms tick, which an idle runtime waits for by
+/// whole milliseconds (its clock jumps 1 ms); until then, `f` is polled again whenever it
+/// is woken. The clock is first moved 0.4 ms into a millisecond, so that the deadline is
+/// not exactly on a tick, as on the real clock it practically never is.
+fn deadline_zero() -> String {
+    let rt = Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a paused tokio runtime starts");
+    rt.block_on(async {
+        tokio::time::advance(Duration::from_micros(400)).await;
+        let started = Flag::new();
+        let begin = tokio::time::Instant::now();
+        let never =
+            tokio::time::timeout(Duration::ZERO, super::never_finishing(started.clone())).await;
+        let ended = begin.elapsed();
+        let sleeps_zero = tokio::time::timeout(Duration::ZERO, async {
+            sleep(Duration::ZERO).await;
+            7
+        })
+        .await;
+        let when = never.is_err().then(|| {
+            if ended.is_zero() {
+                "at once".to_owned()
+            } else if ended == Duration::from_millis(1) {
+                "1 ms later (the timer's tick), not at once".to_owned()
+            } else {
+                format!("after {ended:?} on the paused clock")
+            }
+        });
+        super::zero_deadline_fact(
+            "timeout(ZERO, f)",
+            started.get(),
+            when.as_deref(),
+            sleeps_zero == Ok(7),
+        )
+    })
+}
+
+/// Two tasks whose sleeps end on the same tick, on a runtime of two workers (the default
+/// on two cores; set here so that the fact does not depend on the machine): each blocks
+/// its worker until the other is running too. Both get there only if the two workers run
+/// them at the same time, so which one "goes first" is not decided by anything.
+fn same_instant() -> String {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .expect("a tokio runtime starts");
+    rt.block_on(async {
+        let rendezvous = Arc::new(super::Rendezvous::default());
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(50);
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let rendezvous = rendezvous.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep_until(deadline).await;
+                    let met = rendezvous.arrive(super::RENDEZVOUS_LIMIT);
+                    (met, std::thread::current().id())
+                })
+            })
+            .collect();
+        let (mut met, mut threads) = (true, Vec::new());
+        for task in tasks {
+            match task.await {
+                Ok((arrived, thread)) => {
+                    met &= arrived;
+                    threads.push(thread);
+                }
+                Err(_) => met = false,
+            }
+        }
+        super::at_once_fact(met, &threads, "on the same tick", "worker")
+    })
 }
 
 fn threads() -> String {
