@@ -51,7 +51,7 @@ pub use cli::{
 };
 pub use job::{Ending, Gate, Job, JobError, Opener, gate, gates, quiet_job_panics};
 pub use log::{Clock, Event, EventKind, EventLog};
-pub use report::{JobState, Outcome, Received, Report, Value};
+pub use report::{JobState, Outcome, Received, Report, SHOWN, Value, count, grouped, names};
 pub use run::{Run, Runtime};
 
 /// The tutorials' name for job `i`: `A`, `B`, … `Z`, then `AA`, `AB`, … like spreadsheet

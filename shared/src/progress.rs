@@ -11,6 +11,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::job::JobError;
+use crate::report::{SHOWN, count};
 
 /// Where an example's result lines go.
 #[derive(Debug)]
@@ -127,31 +128,84 @@ impl Progress {
 }
 
 /// The closing summary of work under a deadline: how many results arrived (and how many of
-/// those were errors), how many timed out, and which.
+/// those were errors), how many timed out, and which (the first [`SHOWN`], then a count).
+/// `arrived` and `timed_out` hold job numbers; `label` names a job (e.g. its URL).
 ///
 /// ```
-/// let arrived = [&Ok("job 0 result".to_owned())];
-/// let text = shared::progress::summary(3, &arrived, &["page/1".to_owned(), "page/2".to_owned()]);
+/// let arrived = [(0, Ok("job 0 result".to_owned()))];
+/// let text = shared::progress::summary(3, &arrived, &[1, 2], |job| format!("page/{job}"));
 /// assert_eq!(text, "\nCompleted 1/3, timed out 2:\n  page/1\n  page/2");
 /// ```
 pub fn summary(
     total: usize,
-    arrived: &[&Result<String, JobError>],
-    timed_out: &[String],
+    arrived: &[(usize, Result<String, JobError>)],
+    timed_out: &[usize],
+    label: impl Fn(usize) -> String,
 ) -> String {
-    let failed = arrived.iter().filter(|result| result.is_err()).count();
-    let mut out = format!("\nCompleted {}/{total}", arrived.len());
+    let failed = arrived.iter().filter(|(_, result)| result.is_err()).count();
+    let mut out = format!("\nCompleted {}/{}", count(arrived.len()), count(total));
     if failed > 0 {
-        let _ = write!(out, " ({failed} failed)");
+        let _ = write!(out, " ({} failed)", count(failed));
     }
-    let _ = write!(out, ", timed out {}", timed_out.len());
+    let _ = write!(out, ", timed out {}", count(timed_out.len()));
     if timed_out.is_empty() {
         out.push('.');
     } else {
         out.push(':');
-        for label in timed_out {
-            let _ = write!(out, "\n  {label}");
-        }
+        let timed_out: Vec<_> = timed_out.iter().map(|&job| (job, None)).collect();
+        list(&mut out, &timed_out, &label);
     }
     out
+}
+
+/// The Python tutorial's own summary: `=== Summary ===`, `Completed: 6/10`, `Timed out: 4`,
+/// then under `Failed URLs:` the jobs that gave no content: the timed-out ones, then any
+/// that failed, with its error.
+///
+/// ```
+/// use shared::JobError;
+/// let arrived = [(0, Ok("job 0 result".to_owned())), (2, Err(JobError::Failed(2)))];
+/// let text = shared::progress::tutorial_summary(3, &arrived, &[1], |job| format!("page/{job}"));
+/// assert_eq!(
+///     text,
+///     "\n=== Summary ===\nCompleted: 2/3\nTimed out: 1\nFailed URLs:\n  page/1\n  page/2 (job 2 failed)"
+/// );
+/// ```
+pub fn tutorial_summary(
+    total: usize,
+    arrived: &[(usize, Result<String, JobError>)],
+    timed_out: &[usize],
+    label: impl Fn(usize) -> String,
+) -> String {
+    let mut out = format!(
+        "\n=== Summary ===\nCompleted: {}/{}",
+        count(arrived.len()),
+        count(total)
+    );
+    let _ = write!(out, "\nTimed out: {}\nFailed URLs:", count(timed_out.len()));
+    let timed_out = timed_out.iter().map(|&job| (job, None));
+    let errors = arrived
+        .iter()
+        .filter_map(|(job, result)| result.as_ref().err().map(|err| (*job, Some(err))));
+    let failed: Vec<_> = timed_out.chain(errors).collect();
+    if failed.is_empty() {
+        out.push_str(" none");
+    }
+    list(&mut out, &failed, &label);
+    out
+}
+
+/// Adds a line per job, `  https://example.com/page/3` (with its error, if any), for the
+/// first [`SHOWN`] jobs, then how many more there are: a summary of a million pages stays
+/// readable.
+fn list(out: &mut String, jobs: &[(usize, Option<&JobError>)], label: impl Fn(usize) -> String) {
+    for (job, error) in jobs.iter().take(SHOWN) {
+        let _ = write!(out, "\n  {}", label(*job));
+        if let Some(err) = error {
+            let _ = write!(out, " ({err})");
+        }
+    }
+    if jobs.len() > SHOWN {
+        let _ = write!(out, "\n  ... and {} more", count(jobs.len() - SHOWN));
+    }
 }

@@ -289,7 +289,12 @@ impl Report {
 
 /// The jobs' short names, `A, C, AB`, or for more than [`SHOWN`] jobs their count and the
 /// first few: `1 000 000 jobs (A, B, C, ...)`.
-fn names(jobs: &[usize]) -> String {
+///
+/// ```
+/// assert_eq!(shared::names(&[0, 2, 27]), "A, C, AB");
+/// assert_eq!(shared::names(&(0..1000).collect::<Vec<_>>()), "1 000 jobs (A, B, C, ...)");
+/// ```
+pub fn names(jobs: &[usize]) -> String {
     let shown: Vec<String> = jobs
         .iter()
         .take(SHOWN)
@@ -317,14 +322,7 @@ fn grouped_states(states: &[JobState]) -> String {
             .collect();
         return each.join(", ");
     }
-    // The groups in the order their state first appears; a handful of states at most.
-    let mut groups: Vec<(JobState, Vec<usize>)> = Vec::new();
-    for (job, &state) in states.iter().enumerate() {
-        match groups.iter_mut().find(|(s, _)| *s == state) {
-            Some((_, jobs)) => jobs.push(job),
-            None => groups.push((state, vec![job])),
-        }
-    }
+    let groups = group_by(states.iter().copied().enumerate());
     let each: Vec<String> = groups
         .iter()
         .map(|(state, jobs)| format!("{}: {}", state.as_str(), names(jobs)))
@@ -332,8 +330,43 @@ fn grouped_states(states: &[JobState]) -> String {
     each.join("; ")
 }
 
-/// A count with thin groups of three digits, as a person reads it: `1 000 000`.
-fn count(n: usize) -> String {
+/// One line per fate, in the order each first appears: `  A, C: <fate>`, or for many jobs
+/// their count and the first few names ([`names`]), so that a million jobs still make a
+/// short report.
+///
+/// ```
+/// let fates = [(0, "finished"), (1, "cancelled"), (2, "finished")];
+/// assert_eq!(shared::grouped(fates.into_iter()), "  A, C: finished\n  B: cancelled");
+/// ```
+pub fn grouped<'a>(fates: impl Iterator<Item = (usize, &'a str)>) -> String {
+    let groups = group_by(fates);
+    let lines: Vec<String> = groups
+        .iter()
+        .map(|(fate, jobs)| format!("  {}: {fate}", names(jobs)))
+        .collect();
+    lines.join("\n")
+}
+
+/// The jobs grouped by their key, each group in job order, the groups in the order their key
+/// first appears. There are a handful of keys at most (states, fates), so finding a job's
+/// group is a step, not a scan of the jobs.
+fn group_by<K: PartialEq>(keyed: impl Iterator<Item = (usize, K)>) -> Vec<(K, Vec<usize>)> {
+    let mut groups: Vec<(K, Vec<usize>)> = Vec::new();
+    for (job, key) in keyed {
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, jobs)) => jobs.push(job),
+            None => groups.push((key, vec![job])),
+        }
+    }
+    groups
+}
+
+/// A count with groups of three digits, as a person reads it: `1 000 000`.
+///
+/// ```
+/// assert_eq!(shared::count(1_234_567), "1 234 567");
+/// ```
+pub fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {

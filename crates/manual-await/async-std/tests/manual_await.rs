@@ -110,9 +110,10 @@ fn the_error_surfaces_when_its_handle_is_awaited() {
     let b = gates.pop().expect("B's gate");
     b.open();
     c.open();
-    assert!(eventually(
-        || log.final_states(3)[1..] == [Some(Finished), Some(Failed)]
-    ));
+    // D must have started too before A ends: it is then cancelled while it runs.
+    assert!(eventually(|| {
+        log.final_states(3)[1..] == [Some(Finished), Some(Failed)] && log.running().contains(&3)
+    }));
     assert!(!main.is_finished(), "main is still waiting for A");
     gates.pop().expect("A's gate").open();
     let awaited = main.join().expect("main returns");
@@ -136,8 +137,12 @@ fn a_panic_is_an_error_like_a_failure() {
     let log = EventLog::new(Instant::now);
     let (mut gates, jobs) = gated(&log, &[0.2, 0.1, 0.8], &[], &[1]);
     let c = gates.pop().expect("C's gate");
+    // A and B end only once C has started, so that C is cancelled while it runs (were it
+    // cancelled before its first poll, it would have no events at all: another story).
+    let main = thread::spawn(move || task::block_on(spawn_and_await(jobs)));
+    assert!(eventually(|| log.running().contains(&2)), "C started");
     gates.into_iter().for_each(Opener::open);
-    let awaited = task::block_on(spawn_and_await(jobs));
+    let awaited = main.join().expect("main returns");
     drop(c);
     assert_eq!(awaited.results, ok(&[0]));
     assert_eq!(

@@ -4,7 +4,7 @@ use manual_await_tokio::{
     Awaited, Stopped, await_each, background, forget, spawn_and_await, spawn_on,
 };
 use shared::{
-    EventKind, JobError, JobState, Report, Run, Runtime, job_name, output, scenarios::ManualAwait,
+    EventKind, JobError, JobState, Report, Run, Runtime, grouped, output, scenarios::ManualAwait,
 };
 
 // No `#[tokio::main]` here: it would build the same runtime, but two scenarios need the
@@ -124,49 +124,4 @@ fn fates(report: &Report, jobs: usize, causes: &Causes) -> String {
         (job, fate)
     }));
     format!("What happened to the forgotten tasks:\n{fates}")
-}
-
-/// How many names a line of fates shows, as the report's summary does.
-const SHOWN: usize = 20;
-
-/// One line per fate, in the order each first appears: `  A, C: <fate>`, or for many jobs
-/// their count and the first few names, so that a million jobs still make a short report.
-fn grouped<'a>(fates: impl Iterator<Item = (usize, &'a str)>) -> String {
-    // A handful of fates at most: finding a job's group is a step, not a scan of jobs.
-    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-    for (job, fate) in fates {
-        match groups.iter_mut().find(|(f, _)| *f == fate) {
-            Some((_, jobs)) => jobs.push(job),
-            None => groups.push((fate, vec![job])),
-        }
-    }
-    let lines: Vec<String> = groups
-        .iter()
-        .map(|(fate, jobs)| {
-            let names: Vec<String> = jobs.iter().take(SHOWN).map(|&j| job_name(j)).collect();
-            if jobs.len() <= SHOWN {
-                format!("  {}: {fate}", names.join(", "))
-            } else {
-                format!(
-                    "  {} jobs ({}, ...): {fate}",
-                    count(jobs.len()),
-                    names[..3].join(", ")
-                )
-            }
-        })
-        .collect();
-    lines.join("\n")
-}
-
-/// A count with groups of three digits, as the report's summary prints it: `1 000 000`.
-fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(' ');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -1,7 +1,6 @@
 //! `cargo run -p scraper-async-std`: the command line and the display around the pattern in
 //! `lib.rs`.
 
-use std::fmt::Write as _;
 use std::num::NonZeroUsize;
 use std::time::Instant;
 
@@ -16,9 +15,6 @@ struct ScraperArgs {
     #[arg(long, value_name = "N")]
     concurrency: Option<NonZeroUsize>,
 }
-
-/// How many URLs a summary lists; it counts the others.
-const LISTED: usize = 20;
 
 fn main() -> anyhow::Result<()> {
     // The scraper prints its own line per page. The shared per-job log lines would tear
@@ -114,69 +110,11 @@ fn show_end(
     // The summary ends the human output (with `--json`, stdout holds only the report).
     if !run.config().json {
         output::line(&match scenario {
-            Scraper::Default => summary(pages, scrape),
-            Scraper::Tutorial => tutorial_summary(pages, scrape),
+            Scraper::Default => progress::summary(pages, &scrape.arrived, &scrape.timed_out, url),
+            Scraper::Tutorial => {
+                progress::tutorial_summary(pages, &scrape.arrived, &scrape.timed_out, url)
+            }
         });
     }
     Ok(())
-}
-
-/// This example's summary: how many pages arrived (and how many of those were errors), how
-/// many timed out, and which.
-fn summary(pages: usize, scrape: &Scrape) -> String {
-    let failed = scrape
-        .arrived
-        .iter()
-        .filter(|(_, result)| result.is_err())
-        .count();
-    let mut out = format!("\nCompleted {}/{pages}", scrape.arrived.len());
-    if failed > 0 {
-        let _ = write!(out, " ({failed} failed)");
-    }
-    let _ = write!(out, ", timed out {}", scrape.timed_out.len());
-    if scrape.timed_out.is_empty() {
-        out.push('.');
-    } else {
-        out.push(':');
-        let timed_out: Vec<_> = scrape.timed_out.iter().map(|&page| (page, None)).collect();
-        list(&mut out, &timed_out);
-    }
-    out
-}
-
-/// The tutorial's own summary: `=== Summary ===`, `Completed: 6/10`, `Timed out: 4`, then
-/// under `Failed URLs:` the pages that gave no content: the timed-out ones, then any whose
-/// fetch failed, with its error.
-fn tutorial_summary(pages: usize, scrape: &Scrape) -> String {
-    let mut out = format!(
-        "\n=== Summary ===\nCompleted: {}/{pages}",
-        scrape.arrived.len()
-    );
-    let _ = write!(out, "\nTimed out: {}\nFailed URLs:", scrape.timed_out.len());
-    let timed_out = scrape.timed_out.iter().map(|&page| (page, None));
-    let errors = scrape
-        .arrived
-        .iter()
-        .filter_map(|(page, result)| result.as_ref().err().map(|err| (*page, Some(err))));
-    let failed: Vec<_> = timed_out.chain(errors).collect();
-    if failed.is_empty() {
-        out.push_str(" none");
-    }
-    list(&mut out, &failed);
-    out
-}
-
-/// Adds a line per page, `  https://example.com/page/3` (with its error, if any), for the
-/// first [`LISTED`] pages, then how many more there are: a summary of a million pages
-/// stays readable.
-fn list(out: &mut String, pages: &[(usize, Option<&JobError>)]) {
-    for (page, error) in pages.iter().take(LISTED) {
-        let _ = write!(out, "\n  {}", url(*page));
-        if let Some(err) = error {
-            let _ = write!(out, " ({err})");
-        }
-    }
-    if pages.len() > LISTED {
-        let _ = write!(out, "\n  ... and {} more", pages.len() - LISTED);
-    }
 }
