@@ -1,12 +1,16 @@
 //! Checks that every example binary stays linear in the number of jobs, end to end, in its
-//! human output and with `--json`: it runs each at N and at 10 x N jobs and fails when the
-//! bigger run costs far more than ten times the smaller one (a per-job scan of all the
-//! jobs or events makes it about a hundred times).
+//! human output and with `--json`, on every scenario, plain and with a failing job: it runs
+//! each at N and at 10 x N jobs and fails when the bigger run costs far more than ten times
+//! the smaller one (a per-job scan of all the jobs or events makes it about a hundred times).
 //!
 //! ```text
-//! scripts/scale-check.sh                       # N = 20 000 and 200 000, debug binaries
+//! scripts/scale-check.sh                       # N = 20 000 and 200 000, release binaries
 //! scripts/scale-check.sh --jobs 100000         # N = 100 000 and 1 000 000
 //! ```
+//!
+//! It builds the examples with `--release` first (a few minutes the first time): optimised
+//! code runs the big sizes in a fraction of a second, so that the two sizes sit far apart and
+//! a quadratic path, which costs seconds there, stands out.
 //!
 //! The ratio, not a time, is what it judges, so a loaded machine slows both runs alike;
 //! the limit (40, against 10 for a linear program) leaves room for the noise of one busy
@@ -16,7 +20,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use contract::{binary, examples};
+use std::path::PathBuf;
+
+use contract::{examples, scenarios, workspace_root};
 
 /// How much more than 10 x the small run's cost the big run may take.
 const MAX_RATIO: f64 = 40.0;
@@ -37,35 +43,47 @@ fn main() {
         }
     }
     let examples = examples();
-    // Build once, before the runs.
-    let _ = binary(&examples[0].0, &examples[0].1);
+    build(&examples);
     let mut failures = Vec::new();
+    let mut checked = 0;
     println!(
-        "{:<26} {:>6} {:>10} {:>10} {:>7}",
+        "{:<52} {:>6} {:>9} {:>9} {:>6}",
         "example", "output", "N", "10 x N", "ratio"
     );
     for (pattern, runtime) in &examples {
-        for json in [false, true] {
-            let name = format!("{pattern}-{runtime}");
-            let mode = if json { "json" } else { "human" };
-            let a = time(pattern, runtime, small, json);
-            let b = time(pattern, runtime, small * 10, json);
-            match (a, b) {
-                (Ok(a), Ok(b)) => {
-                    // A run shorter than 10 ms is measured as 10 ms: start-up dominates it.
-                    let ratio = b.as_secs_f64() / a.as_secs_f64().max(0.01);
-                    println!(
-                        "{name:<26} {mode:>6} {:>9.2}s {:>9.2}s {ratio:>7.1}",
-                        a.as_secs_f64(),
-                        b.as_secs_f64()
-                    );
-                    if ratio > MAX_RATIO {
-                        failures.push(format!(
-                            "{name} ({mode}): {ratio:.0} x the cost for 10 x the jobs"
-                        ));
+        for scenario in scenarios(pattern) {
+            for variant in [&[][..], &["--fail", "0"]] {
+                for json in [false, true] {
+                    let name = format!("{pattern}-{runtime} {scenario} {}", variant.join(" "));
+                    let mode = if json { "json" } else { "human" };
+                    let mut args = vec!["--scenario", &scenario];
+                    args.extend(variant);
+                    if json {
+                        args.push("--json");
+                    }
+                    checked += 1;
+                    let a = time(pattern, runtime, &args, small);
+                    let b = time(pattern, runtime, &args, small * 10);
+                    match (a, b) {
+                        (Ok(a), Ok(b)) => {
+                            // A run under 10 ms counts as 10 ms: start-up is most of it.
+                            let ratio = b.as_secs_f64() / a.as_secs_f64().max(0.01);
+                            println!(
+                                "{name:<52} {mode:>6} {:>8.2}s {:>8.2}s {ratio:>6.1}",
+                                a.as_secs_f64(),
+                                b.as_secs_f64()
+                            );
+                            if ratio > MAX_RATIO {
+                                failures.push(format!(
+                                    "{name} ({mode}): {ratio:.0} x the cost for 10 x the jobs"
+                                ));
+                            }
+                        }
+                        (Err(err), _) | (_, Err(err)) => {
+                            failures.push(format!("{name} ({mode}): {err}"));
+                        }
                     }
                 }
-                (Err(err), _) | (_, Err(err)) => failures.push(format!("{name} ({mode}): {err}")),
             }
         }
     }
@@ -74,7 +92,7 @@ fn main() {
     }
     println!(
         "{} passed, {} failed",
-        examples.len() * 2 - failures.len().min(examples.len() * 2),
+        checked - failures.len(),
         failures.len()
     );
     if !failures.is_empty() {
@@ -82,19 +100,24 @@ fn main() {
     }
 }
 
-/// Runs one example with `jobs` jobs of 0.1 s, its output thrown away, and returns how long
-/// it took, or what went wrong.
-fn time(pattern: &str, runtime: &str, jobs: usize, json: bool) -> Result<Duration, String> {
-    let mut command = Command::new(binary(pattern, runtime));
+/// Runs one example with `jobs` jobs of 0.1 s (0 s when they run one after another) and
+/// these arguments, its output thrown away,
+/// and returns how long it took, or what went wrong.
+fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Duration, String> {
+    // Jobs one after another (gather's `sequential`) would take N x 0.1 s: give them none.
+    let delay = if args.contains(&"sequential") {
+        "0"
+    } else {
+        "0.1"
+    };
+    let mut command = Command::new(release_binary(pattern, runtime));
     command
-        .args(["--tasks", &jobs.to_string(), "--delay", "0.1"])
+        .args(["--tasks", &jobs.to_string(), "--delay", delay])
+        .args(args)
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    if json {
-        command.arg("--json");
-    }
     let start = Instant::now();
     let mut child = command
         .spawn()
@@ -112,4 +135,30 @@ fn time(pattern: &str, runtime: &str, jobs: usize, json: bool) -> Result<Duratio
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Builds every example with `--release`, or exits with status 1 if that fails.
+fn build(examples: &[(String, String)]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command
+        .args(["build", "--quiet", "--release", "--bins"])
+        .current_dir(workspace_root());
+    for (pattern, runtime) in examples {
+        command.args(["-p", &format!("{pattern}-{runtime}")]);
+    }
+    if !command.status().is_ok_and(|status| status.success()) {
+        eprintln!("error: the release build of the examples failed");
+        std::process::exit(1);
+    }
+}
+
+/// Where the release build put an example's binary.
+fn release_binary(pattern: &str, runtime: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    target.join("release").join(format!(
+        "{pattern}-{runtime}{}",
+        std::env::consts::EXE_SUFFIX
+    ))
 }
