@@ -911,18 +911,19 @@ const READING: &str = "
   (see the timer table: tokio's timer has a 1 ms tick, and 1 ms late is 1 000 ns per job at
   N = 1 000), so read the delayed figures at the larger N.
 - **Growth** is cost(largest N) / cost(smallest N). A quadratic pattern grows about 10x per
-  step of N (the scraper's loop did, before it looked its pages up in a set); a linear one
-  still grows a little while its jobs outgrow the CPU's caches (a few MB hold about 10 000
-  tasks), then levels off: the last step of N says which.
+  step of N (the scraper's loop did, before it marked its arrivals in a table); a linear
+  one still grows a little while its jobs outgrow the CPU's caches (a few MB hold about
+  10 000 tasks), then levels off: the last step of N says which.
 - **x bare** holds each pattern against its runtime's bare primitive (spawn, then await
-  each handle). On tokio, task-group, wait, as-completed and the scraper use a `JoinSet`:
+  each handle). On tokio, gather, task-group, as-completed and the scraper use a `JoinSet`:
   the set keeps each task in a list behind one mutex and is woken for every task that
-  ends. wait also keeps a map from task id to job (one more hashed lookup per job, which
-  misses the cache at large N); task-group, as-completed and the scraper have each task
-  hand back its job's number instead (an earlier version kept the map there too, and grew
-  2.1-2.4x from 1k to 1M jobs). That is where their cost over bare comes from; it is the
-  price of tokio's idiomatic API, not of the pattern. On async-std and smol the same
-  patterns use `FuturesUnordered` over the handles.
+  ends; each task hands back its job's number with its result (an earlier version kept a
+  map from task id to job, and grew 2.1-2.4x from 1k to 1M jobs). wait's tasks send two
+  messages each on an unbounded channel (started, then the result). That is where their
+  cost over bare comes from; it is the price of the semantics and of tokio's idiomatic API,
+  not of the pattern. On async-std and smol, as-completed uses `FuturesUnordered` over the
+  handles; gather, task-group, wait and the scraper have each task hand its result over on
+  an unbounded channel, so that a result that lands as its task is cancelled is not lost.
 - **smol** runs its global executor on one thread unless `SMOL_THREADS` is set: compare
   `smol` with `smol, SMOL_THREADS=N`. tokio and async-std start one thread per core.
 - **Memory** is read at the largest N: at N = 1 000 the kernel's resident-memory counters,

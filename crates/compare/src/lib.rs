@@ -177,7 +177,7 @@ impl Case {
                 }
             }
             ("wait", "first-completed") => min(&d),
-            ("wait" | "scraper", "timeout" | "default") => f64::min(max(&d), secs(c.timeout)),
+            ("wait", "timeout") | ("scraper", _) => f64::min(max(&d), secs(c.timeout)),
             ("timeout", "wait-for") => f64::min(d[0], secs(c.timeout)),
             ("cancel-cleanup", scenario) => {
                 let cancelled = d[0] > secs(c.cancel_after);
