@@ -11,7 +11,10 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::job::JobError;
+use crate::report::JobState;
 use crate::report::{SHOWN, count};
+use crate::run::Run;
+use crate::scenarios::Scraper;
 
 /// Where an example's result lines go.
 #[derive(Debug)]
@@ -208,4 +211,61 @@ fn list(out: &mut String, jobs: &[(usize, Option<&JobError>)], label: impl Fn(us
     if jobs.len() > SHOWN {
         let _ = write!(out, "\n  ... and {} more", count(jobs.len() - SHOWN));
     }
+}
+
+/// Shows a scrape that is over, the same on every runtime: the deadline line (or, for the
+/// tutorial, every page that landed, only now), the report, and the summary. `arrived` holds
+/// the pages received, in the order they were; `timed_out` the pages still pending at the
+/// deadline; `label` names a page (its URL).
+pub fn show_scrape(
+    run: &Run,
+    scenario: Scraper,
+    progress: &Progress,
+    arrived: &[(usize, Result<String, JobError>)],
+    timed_out: &[usize],
+    label: impl Fn(usize) -> String,
+) -> std::io::Result<()> {
+    let pages = run.config().delays.len();
+    let mut report = run.report();
+    match scenario {
+        Scraper::Default if !timed_out.is_empty() => {
+            // A timed-out page with no events never left the queue (`--concurrency`). The
+            // states come from one pass over the events, not one search per page.
+            let states = report.states(pages);
+            let never_started = timed_out
+                .iter()
+                .filter(|&&page| states[page] == JobState::NeverStarted)
+                .count();
+            progress.deadline(run.log().elapsed(), timed_out.len(), never_started);
+        }
+        Scraper::Default => {}
+        // The tutorial prints what landed only once the wait is over.
+        Scraper::Tutorial => {
+            for (page, result) in arrived {
+                match result {
+                    Ok(_) => progress.line(&format!("✓ {}", label(*page))),
+                    Err(err) => progress.line(&format!("✗ {}: {err}", label(*page))),
+                }
+                progress.advance();
+            }
+        }
+    }
+    progress.finish();
+
+    for (page, result) in arrived {
+        report.received(*page, result);
+    }
+    report.pending = timed_out.to_vec();
+    if !timed_out.is_empty() {
+        report.timed_out();
+    }
+    run.print(&report)?;
+    // The summary ends the human output (with `--json`, stdout holds only the report).
+    if !run.config().json {
+        crate::output::line(&match scenario {
+            Scraper::Default => summary(pages, arrived, timed_out, label),
+            Scraper::Tutorial => tutorial_summary(pages, arrived, timed_out, label),
+        });
+    }
+    Ok(())
 }

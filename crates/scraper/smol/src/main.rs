@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use scraper_smol::{Scrape, scrape, url};
 use shared::progress::{self, Progress};
-use shared::{JobError, JobState, Run, Runtime, output, scenarios::Scraper};
+use shared::{JobError, Run, Runtime, scenarios::Scraper};
 
 /// The scraper's own flag, next to the shared ones.
 #[derive(Debug, clap::Args)]
@@ -38,7 +38,9 @@ fn main() -> anyhow::Result<()> {
     // smol has no `main` attribute: `smol::block_on` runs the scrape on this thread, and
     // the tasks it spawns run on smol's global executor.
     let scrape = smol::block_on(run_scenario(&run, scenario, args.concurrency, &progress));
-    show_end(&run, scenario, &progress, &scrape)
+    let Scrape { arrived, timed_out } = &scrape;
+    progress::show_scrape(&run, scenario, &progress, arrived, timed_out, url)?;
+    Ok(())
 }
 
 async fn run_scenario(
@@ -60,60 +62,4 @@ async fn run_scenario(
         // scrape, with nothing shown until it is over.
         Scraper::Tutorial => scrape(jobs, run.timeout(), limit, |_, _| {}).await,
     }
-}
-
-/// What is shown once the scrape is over: the deadline (or, for the tutorial, every page
-/// that landed), the report, and the summary.
-fn show_end(
-    run: &Run,
-    scenario: Scraper,
-    progress: &Progress,
-    scrape: &Scrape,
-) -> anyhow::Result<()> {
-    let pages = run.config().delays.len();
-    let mut report = run.report();
-    match scenario {
-        Scraper::Default if !scrape.timed_out.is_empty() => {
-            // A timed-out page with no events never left the queue (`--concurrency`). The
-            // states come from one pass over the events, not one search per page.
-            let states = report.states(pages);
-            let never_started = scrape
-                .timed_out
-                .iter()
-                .filter(|&&page| states[page] == JobState::NeverStarted)
-                .count();
-            progress.deadline(run.log().elapsed(), scrape.timed_out.len(), never_started);
-        }
-        Scraper::Default => {}
-        // The tutorial prints what landed only once the wait is over.
-        Scraper::Tutorial => {
-            for (page, result) in &scrape.arrived {
-                match result {
-                    Ok(_) => progress.line(&format!("✓ {}", url(*page))),
-                    Err(err) => progress.line(&format!("✗ {}: {err}", url(*page))),
-                }
-                progress.advance();
-            }
-        }
-    }
-    progress.finish();
-
-    for (page, result) in &scrape.arrived {
-        report.received(*page, result);
-    }
-    report.pending.clone_from(&scrape.timed_out);
-    if !scrape.timed_out.is_empty() {
-        report.timed_out();
-    }
-    run.print(&report)?;
-    // The summary ends the human output (with `--json`, stdout holds only the report).
-    if !run.config().json {
-        output::line(&match scenario {
-            Scraper::Default => progress::summary(pages, &scrape.arrived, &scrape.timed_out, url),
-            Scraper::Tutorial => {
-                progress::tutorial_summary(pages, &scrape.arrived, &scrape.timed_out, url)
-            }
-        });
-    }
-    Ok(())
 }
