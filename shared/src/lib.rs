@@ -49,7 +49,9 @@ pub use cli::{
     Args, Cli, Config, DefaultDelays, Defaults, MAX_SECONDS, MAX_TASKS, MAX_THREADS, NoExtra,
     Scenario, Spread, UsageError, parse,
 };
-pub use job::{Ending, Gate, Job, JobError, Opener, gate, gates, quiet_job_panics};
+pub use job::{
+    Ending, Gate, Job, JobError, Opener, gate, gates, quiet_job_panics, silence_job_panics,
+};
 pub use log::{Clock, Event, EventKind, EventLog};
 pub use report::{JobState, Outcome, Received, Report, SHOWN, Value, count, grouped, names};
 pub use run::{Run, Runtime};

@@ -33,27 +33,11 @@ async fn opened(gate: Gate) {
     let _ = waiter.gated(gate).run(|_| async {}).await;
 }
 
-/// Keeps the simulated panics (`job 0 panicked`) silent: the race makes a hundred of them,
-/// on the executor threads, where the test harness cannot capture their lines. Any other panic
-/// is reported as usual.
-fn silence_job_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let message = info.payload().downcast_ref::<String>();
-            if !message.is_some_and(|m| m.starts_with("job ") && m.ends_with(" panicked")) {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// `cancel`: `None` means the job was stopped; a result, error or panic means it ended
 /// that way first, even at the very moment it was cancelled.
 #[test]
 fn a_job_that_ends_as_it_is_cancelled_keeps_its_result() {
-    silence_job_panics();
+    shared::silence_job_panics();
     let mut cancelled = 0;
     for run in 0..RUNS {
         let log = log();

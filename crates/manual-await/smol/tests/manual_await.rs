@@ -20,7 +20,7 @@ use smol::{Executor, Timer};
 
 /// Jobs with these delays in seconds, failing and panicking as listed.
 fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
-    silence_job_panics();
+    shared::silence_job_panics();
     Config::with_delays(delays)
         .failing(fail)
         .panicking(panic)
@@ -35,21 +35,6 @@ fn gated(
     panic: &[usize],
 ) -> (Vec<Opener>, Vec<Job>) {
     shared::gates(jobs(log, delays, fail, panic))
-}
-
-/// Keeps the simulated panics quiet (the race test makes hundreds), and every other panic,
-/// an assertion's included, as loud as before.
-fn silence_job_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let message = info.payload().downcast_ref::<String>();
-            if !message.is_some_and(|m| m.starts_with("job ") && m.ends_with(" panicked")) {
-                previous(info);
-            }
-        }));
-    });
 }
 
 /// Waits until `done` holds. A working example gets there at once; the minute is only
@@ -172,7 +157,7 @@ fn a_job_that_ends_as_it_is_cancelled_keeps_its_result() {
         let config = Config::with_delays(&[1.0; 9])
             .failing(&[0, 2, 5])
             .panicking(&[3, 6]);
-        silence_job_panics();
+        shared::silence_job_panics();
         let jobs: Vec<Job> = config
             .jobs(&log)
             .into_iter()

@@ -166,7 +166,7 @@ fn runtime_shutdown_drops_a_forgotten_task_and_runs_its_destructor() {
 /// aborted, so the handle never turns a finished job into a cancelled one.
 #[test]
 fn a_job_that_ends_as_it_is_aborted_keeps_its_result() {
-    silence_job_panics();
+    shared::silence_job_panics();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
@@ -230,21 +230,6 @@ fn agrees_with_the_events(awaited: &Awaited, log: &EventLog, config: &Config) ->
         }
     }
     ended
-}
-
-/// Keeps the simulated panics quiet (the race test makes hundreds), and every other panic,
-/// an assertion's included, as loud as before.
-fn silence_job_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let message = info.payload().downcast_ref::<String>();
-            if !message.is_some_and(|m| m.starts_with("job ") && m.ends_with(" panicked")) {
-                previous(info);
-            }
-        }));
-    });
 }
 
 /// The same with the example's binary: B's `cancelled` line is printed by the shutdown,

@@ -40,28 +40,12 @@ fn racing_jobs(log: &EventLog) -> (Opener, Opener, Vec<Job>) {
     (open, never, jobs)
 }
 
-/// Keeps the simulated panics (`job 2 panicked`) silent: the race makes hundreds of them,
-/// on executor threads, where the test harness cannot capture their lines. Any other
-/// panic is reported as usual.
-fn silence_job_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let message = info.payload().downcast_ref::<String>();
-            if !message.is_some_and(|m| m.starts_with("job ") && m.ends_with(" panicked")) {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// Every job that ended `failed` or `panicked` is among the errors the group raised, with
 /// that error, and no other job is: what the caller received agrees with each job's final
 /// event.
 #[test]
 fn a_job_that_ends_as_the_group_cancels_it_is_never_lost() {
-    silence_job_panics();
+    shared::silence_job_panics();
     // What `#[tokio::main]` builds: one worker thread per core (at least two here, so
     // that the jobs can end on two threads at once).
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));

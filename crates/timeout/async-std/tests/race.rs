@@ -44,27 +44,11 @@ fn open_at_the_deadline(open: Opener) {
     });
 }
 
-/// Keeps the simulated panics (`job 0 panicked`) silent: the race makes a hundred of them,
-/// on the executor threads, where the test harness cannot capture their lines. Any other panic
-/// is reported as usual.
-fn silence_job_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let message = info.payload().downcast_ref::<String>();
-            if !message.is_some_and(|m| m.starts_with("job ") && m.ends_with(" panicked")) {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// `wait_for`: a timeout means the job was cancelled; a result, error or panic means the
 /// job ended that way, even when it ended as the deadline passed.
 #[test]
 fn a_job_that_ends_as_wait_for_times_out_keeps_its_result() {
-    silence_job_panics();
+    shared::silence_job_panics();
     let mut timed_out = 0;
     for run in 0..RUNS {
         let log = EventLog::new(Instant::now);
@@ -95,7 +79,7 @@ fn a_job_that_ends_as_wait_for_times_out_keeps_its_result() {
 /// and the caller has their results, or the failure among them.
 #[test]
 fn jobs_that_end_as_the_gather_times_out_keep_their_results() {
-    silence_job_panics();
+    shared::silence_job_panics();
     let mut timed_out = 0;
     for run in 0..RUNS {
         let log = EventLog::new(Instant::now);
