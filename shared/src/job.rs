@@ -1,7 +1,9 @@
 //! The simulated job: the `fetch`/`work` coroutine of the Python tutorials.
 
+use futures::FutureExt as _;
 use std::future::Future;
 use std::io::Write as _;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -185,6 +187,38 @@ impl Job {
             // The guard records `panicked` as the panic unwinds through it.
             Ending::Panic => panic!("job {} panicked", self.id),
         }
+    }
+    /// Runs the job as [`Job::run`] does, but a panic of the job comes back as
+    /// [`JobError::Panicked`] instead of unwinding: the examples hand the patterns this
+    /// future, so that `--panic` is reported like any other error, while the patterns
+    /// themselves raise a panic of the caller's work again in the caller, as a panic should.
+    ///
+    /// The panic is caught around the job, in whatever task runs it: the job's events are
+    /// those of [`Job::run`] (`started`, then `panicked` as the panic unwinds).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use shared::{Ending, EventKind, EventLog, Job, JobError};
+    ///
+    /// shared::silence_job_panics();
+    /// let log = EventLog::new(Instant::now);
+    /// let job = Job::new(3, Duration::ZERO, Ending::Panic, log.clone());
+    /// let result = futures::executor::block_on(job.run_caught(|_| async {}));
+    /// assert_eq!(result, Err(JobError::Panicked(3)));
+    /// assert_eq!(log.events_of(3), [EventKind::Started, EventKind::Panicked]);
+    /// ```
+    pub async fn run_caught<S, F>(self, sleep: S) -> Result<String, JobError>
+    where
+        S: FnOnce(Duration) -> F,
+        F: Future,
+    {
+        let id = self.id;
+        // The job owns nothing a panic could leave half-changed for anyone else to see:
+        // its log records whole events. So asserting unwind safety is sound here.
+        AssertUnwindSafe(self.run(sleep))
+            .catch_unwind()
+            .await
+            .unwrap_or(Err(JobError::Panicked(id)))
     }
 }
 
