@@ -188,6 +188,7 @@ impl Job {
             Ending::Panic => panic!("job {} panicked", self.id),
         }
     }
+
     /// Runs the job as [`Job::run`] does, but a panic of the job comes back as
     /// [`JobError::Panicked`] instead of unwinding: the examples hand the patterns this
     /// future, so that `--panic` is reported like any other error, while the patterns
