@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use shared::{EventKind, Outcome, Received, Report};
 
+pub mod copy_it;
 pub mod oracle;
 
 /// The runtimes every pattern is written for, in the order the docs list them.
