@@ -34,33 +34,48 @@
 //!   same instant, on several threads. A and C end `finished` in most runs, but in
 //!   some, one that had not run yet when `gather` saw B's error ends `cancelled`; CPython
 //!   always finishes both. See the README.
+//! - With `--panic 1`, the report is that of `--fail 1` with `job 1 panicked`: `main.rs`
+//!   turns each job's panic into an error. A panic that reaches `gather` itself is raised
+//!   again in its caller, once the other jobs have been cancelled and have stopped.
 //!
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
+// ANCHOR: copy
 use async_std::channel::{self, Receiver, Sender};
 use async_std::task::{self, JoinHandle};
 use futures::FutureExt as _;
 use futures::future::join_all;
-use shared::{Job, JobError};
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
+use std::panic::{self, AssertUnwindSafe};
 
-/// What a task hands over when its job ends: the job's number, and what it returned.
-type Handed = (usize, Result<String, JobError>);
+/// What a task hands over when its job ends: the job's index in the input, and what the
+/// job returned, or its panic.
+type Handed<R> = (usize, std::thread::Result<R>);
 
 /// `await asyncio.gather(*jobs)`: runs every job concurrently and returns their results in
 /// input order, or the first error to happen, once every other job has been cancelled.
-pub async fn gather(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
-    let mut results: Vec<Option<String>> = vec![None; jobs.len()];
+///
+/// # Panics
+///
+/// If a job panics, `gather` cancels the others as on an error, waits until they have
+/// stopped, then raises the panic again in the caller (`resume_unwind`).
+pub async fn gather<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     let (tasks, received) = spawn_all(jobs);
+    // One place per job, filled as the jobs end (`vec![None; n]` would need `T: Clone`).
+    let mut results: Vec<Option<T>> = (0..tasks.len()).map(|_| None).collect();
 
     // Take the results in the order the jobs end, each into its job's place, until every
     // job has ended, or one fails.
-    while let Ok((job, result)) = received.recv().await {
-        match result {
-            Ok(value) => results[job] = Some(value),
-            Err(err) => {
+    while let Ok((index, output)) = received.recv().await {
+        match output {
+            Ok(Ok(value)) => results[index] = Some(value),
+            Ok(Err(err)) => {
                 // Cancel whatever is still running. A dropped async-std `JoinHandle`
                 // would let its task run on; `cancel().await` stops it and returns once it
                 // has really stopped (at once for a task that has ended), so no job is
@@ -69,80 +84,105 @@ pub async fn gather(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
                 join_all(tasks.into_iter().map(JoinHandle::cancel)).await;
                 return Err(err);
             }
+            Err(payload) => {
+                // A job that panicked: the same clean-up as for an error, then the panic
+                // goes on in the caller, as if the caller had run the job itself.
+                join_all(tasks.into_iter().map(JoinHandle::cancel)).await;
+                panic::resume_unwind(payload);
+            }
         }
     }
+    // Every job has ended with a value: every place is filled.
     Ok(results.into_iter().flatten().collect())
 }
 
 /// `await asyncio.gather(*jobs, return_exceptions=True)`: every job runs to its end, and
 /// each result or error comes back as a value, in input order.
-pub async fn gather_return_exceptions(jobs: Vec<Job>) -> Vec<Result<String, JobError>> {
-    let mut results: Vec<Option<Result<String, JobError>>> = vec![None; jobs.len()];
-    // The handles are only held: nothing is cancelled here.
-    let (_tasks, received) = spawn_all(jobs);
-    // Nothing is cancelled: the loop ends once every job has ended.
-    while let Ok((job, result)) = received.recv().await {
-        results[job] = Some(result);
+///
+/// # Panics
+///
+/// A panic is a bug, not an error to hand back: if a job panics, the others are cancelled
+/// and waited for, and the panic is raised again in the caller (`resume_unwind`).
+pub async fn gather_return_exceptions<F, T, E>(
+    jobs: impl IntoIterator<Item = F>,
+) -> Vec<Result<T, E>>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let (tasks, received) = spawn_all(jobs);
+    let mut results: Vec<Option<Result<T, E>>> = (0..tasks.len()).map(|_| None).collect();
+    // Nothing is cancelled on an error: the loop ends once every job has ended.
+    while let Ok((index, output)) = received.recv().await {
+        match output {
+            Ok(result) => results[index] = Some(result),
+            Err(payload) => {
+                // A panic, as in `gather`.
+                join_all(tasks.into_iter().map(JoinHandle::cancel)).await;
+                panic::resume_unwind(payload);
+            }
+        }
     }
     results.into_iter().flatten().collect()
 }
 
-/// The same jobs awaited one after another, for comparison: this is not gather. Each job
-/// starts only when the previous one has finished, so the time is the sum of the delays,
-/// and the first error stops the rest before they start.
-pub async fn sequential(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
-    let mut results = Vec::new();
-    for job in jobs {
-        let id = job.id();
-        // A Rust future does nothing until it is awaited, so this job starts only now.
-        // It runs inside this task, so its panic would be ours: catch it, as `hand_over`
-        // does for a spawned job.
-        let result = AssertUnwindSafe(job.run(task::sleep))
-            .catch_unwind()
-            .await
-            .unwrap_or(Err(JobError::Panicked(id)));
-        results.push(result?);
-    }
-    Ok(results)
-}
-
 /// Spawns every job, like `asyncio.create_task`: each one starts running now. Returns the
-/// tasks, and the channel through which each hands over its job's result as the job ends,
-/// so that the results arrive in the order the jobs end.
-fn spawn_all(jobs: Vec<Job>) -> (Vec<JoinHandle<()>>, Receiver<Handed>) {
+/// tasks, and the channel through which each hands over its job's index and output as the
+/// job ends, so that the results arrive in the order the jobs end.
+fn spawn_all<F>(
+    jobs: impl IntoIterator<Item = F>,
+) -> (Vec<JoinHandle<()>>, Receiver<Handed<F::Output>>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let (handed, received) = channel::unbounded();
     let tasks = jobs
         .into_iter()
-        .map(|job| {
-            let id = job.id();
-            task::spawn(hand_over(id, job.run(task::sleep), handed.clone()))
-        })
+        .enumerate()
+        .map(|(index, job)| task::spawn(hand_over(index, job, handed.clone())))
         .collect();
     // Only the tasks hold a sender now (this one is dropped here): the channel closes
     // once every task has ended.
     (tasks, received)
 }
 
-/// The body of job `id`'s task: runs the job, then hands over what it returned, or its
-/// panic as an error, in the same poll in which it ends.
+/// The body of a job's task: runs the job, then hands over its index with what the job
+/// returned, or its panic, in the same poll in which the job ends.
 ///
 /// The task does not return the result, because `JoinHandle::cancel` throws away the
 /// output of a task that ends while it is being cancelled, and raises the panic of a job
 /// that panicked. Handed over from inside the task, the result is in the channel before the
 /// task can end, whatever `cancel` then does.
-async fn hand_over(
-    id: usize,
-    job: impl Future<Output = Result<String, JobError>>,
-    handed: Sender<Handed>,
-) {
+async fn hand_over<F: Future>(index: usize, job: F, handed: Sender<Handed<F::Output>>) {
     // async-std would catch the job's panic too, but only to raise it again in whoever
-    // awaits the handle: catch it here and turn it into an error, as tokio's `JoinError`
-    // does.
-    let result = AssertUnwindSafe(job)
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(id)));
+    // awaits the handle, in the middle of cancelling the others. Caught here, it is handed
+    // over like a result, in the order the jobs end, and raised again once every job has
+    // stopped.
+    let output = AssertUnwindSafe(job).catch_unwind().await;
     // An unbounded channel's `try_send` never waits. It fails only when the caller has
     // stopped listening (it returned, or was cancelled), and then nobody wants the result.
-    let _ = handed.try_send((id, result));
+    let _ = handed.try_send((index, output));
+}
+// ANCHOR_END: copy
+
+/// The same jobs awaited one after another, for comparison: this is not gather. Each job
+/// starts only when the previous one has finished, so the time is the sum of the delays,
+/// and the first error stops the rest before they start.
+///
+/// # Panics
+///
+/// A job runs inside the caller's task, so its panic unwinds through the caller, and the
+/// jobs after it never start.
+pub async fn sequential<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, E>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    let mut results = Vec::new();
+    for job in jobs {
+        // A Rust future does nothing until it is awaited, so this job starts only now.
+        results.push(job.await?);
+    }
+    Ok(results)
 }

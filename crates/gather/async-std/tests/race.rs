@@ -45,6 +45,10 @@ fn the_error_returned_is_one_that_happened() {
     for run in 0..RUNS {
         let log = EventLog::new(Instant::now);
         let (open, never, jobs) = racing_jobs(&log);
+        // As the example hands them over: job 2's panic comes back as its error.
+        let jobs = jobs
+            .into_iter()
+            .map(|job| job.run_caught(async_std::task::sleep));
         // `gather` runs on this thread (as in the example's `block_on`), the jobs on
         // async-std's executor threads: the gate opens once `gather` is waiting.
         let (result, ()) = async_std::task::block_on(async {

@@ -12,6 +12,11 @@ fn main() -> anyhow::Result<()> {
     smol::block_on(async {
         let jobs = run.jobs();
         tracing::info!("gathering {} jobs ({scenario:?})", jobs.len());
+        // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+        // caught and handed over as the error `job i panicked`, as the contract reports it.
+        let jobs = jobs
+            .into_iter()
+            .map(|job| job.run_caught(smol::Timer::after));
 
         match scenario {
             Gather::Default => {

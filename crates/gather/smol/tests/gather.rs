@@ -6,14 +6,24 @@
 //! ended, so the order is caused, not raced against a loaded machine's timers. Real time
 //! is left only where a load cannot change the answer: a job sleeps at least its delay,
 //! and a job whose delay is a minute has not ended when the test is over a moment later.
+//!
+//! The jobs are handed over as the example hands them (`Job::run_caught`: a panic comes
+//! back as the error `job i panicked`), except in the tests of a panic that reaches the
+//! pattern itself (`Job::run`).
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
+use futures::FutureExt as _;
 use futures::future::join;
 use gather_smol::{gather, gather_return_exceptions, sequential};
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
 use shared::{Config, EventKind, EventLog, Job, JobError, Opener};
 use smol::Timer;
+
+/// The jobs' output.
+type Output = Result<String, JobError>;
 
 /// The tutorial's delays (2 s, 1 s, 3 s), scaled down to a tenth.
 const DELAYS: [f64; 3] = [0.2, 0.1, 0.3];
@@ -25,6 +35,21 @@ fn jobs(log: &EventLog, fail: &[usize], panic: &[usize]) -> Vec<Job> {
     shared::quiet_job_panics();
     let config = Config::with_delays(&DELAYS).failing(fail).panicking(panic);
     config.jobs(log)
+}
+
+/// The jobs as the example hands them to the pattern: a panic comes back as an error.
+fn caught(jobs: Vec<Job>) -> impl Iterator<Item = impl Future<Output = Output> + Send + 'static> {
+    jobs.into_iter().map(|job| job.run_caught(Timer::after))
+}
+
+/// The same jobs with their panics left to unwind: a bug, as the pattern sees it.
+fn raw(jobs: Vec<Job>) -> impl Iterator<Item = impl Future<Output = Output> + Send + 'static> {
+    jobs.into_iter().map(|job| job.run(Timer::after))
+}
+
+/// The message a panic was raised with.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
 }
 
 /// Waits until `done` holds, looking every millisecond.
@@ -69,7 +94,7 @@ fn results_come_in_input_order_whatever_order_the_jobs_end_in() {
     let log = EventLog::new(Instant::now);
     let (openers, jobs) = shared::gates(jobs(&log, &[], &[]));
     let drive = end_in_order(&log, openers, &[1, 0, 2]);
-    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
+    let (results, _closed) = smol::block_on(join(gather(caught(jobs)), drive));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
     let ended: Vec<usize> = log
         .events()
@@ -86,7 +111,7 @@ fn results_come_in_input_order_whatever_order_the_jobs_end_in() {
 #[test]
 fn the_jobs_sleep_their_delays_on_the_runtimes_timer() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(gather(jobs(&log, &[], &[])));
+    let results = smol::block_on(gather(caught(jobs(&log, &[], &[]))));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
     assert!(log.elapsed() >= Duration::from_secs_f64(0.3));
     assert!(log.running().is_empty());
@@ -99,7 +124,7 @@ fn the_first_error_returns_at_once_and_cancels_the_rest() {
     let log = EventLog::new(Instant::now);
     let (openers, jobs) = shared::gates(jobs(&log, &[1], &[]));
     let drive = end_in_order(&log, openers, &[1]);
-    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
+    let (results, _closed) = smol::block_on(join(gather(caught(jobs)), drive));
     assert_eq!(results, Err(JobError::Failed(1)));
     let states = [Some(Cancelled), Some(Failed), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
@@ -113,7 +138,7 @@ fn jobs_faster_than_the_error_finish_and_slower_ones_are_cancelled() {
     let log = EventLog::new(Instant::now);
     let (openers, jobs) = shared::gates(jobs(&log, &[0, 2], &[]));
     let drive = end_in_order(&log, openers, &[1, 0]);
-    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
+    let (results, _closed) = smol::block_on(join(gather(caught(jobs)), drive));
     assert_eq!(results, Err(JobError::Failed(0)));
     let states = [Some(Failed), Some(Finished), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
@@ -132,7 +157,7 @@ fn with_many_jobs_the_first_error_in_time_still_wins() {
     let (opener, gate) = shared::gate();
     jobs[35] = jobs[35].clone().gated(gate);
     opener.open();
-    let results = smol::block_on(gather(jobs));
+    let results = smol::block_on(gather(caught(jobs)));
     assert_eq!(results, Err(JobError::Failed(35)));
     let states = log.final_states(40);
     for (job, state) in states.iter().enumerate().filter(|&(job, _)| job != 35) {
@@ -144,15 +169,31 @@ fn with_many_jobs_the_first_error_in_time_still_wins() {
     assert!(log.running().is_empty());
 }
 
-/// A panicking job is handled like a failing one: the caller gets `job 1 panicked`, the
-/// other jobs are cancelled, and the panic goes no further.
+/// The example's jobs: a panicking job is reported like a failing one, `job 1 panicked`,
+/// and the other jobs are cancelled.
 #[test]
-fn a_panic_is_an_error_like_a_failure() {
+fn a_caught_panic_is_an_error_like_a_failure() {
     let log = EventLog::new(Instant::now);
     let (openers, jobs) = shared::gates(jobs(&log, &[], &[1]));
     let drive = end_in_order(&log, openers, &[1]);
-    let (results, _closed) = smol::block_on(join(gather(jobs), drive));
+    let (results, _closed) = smol::block_on(join(gather(caught(jobs)), drive));
     assert_eq!(results, Err(JobError::Panicked(1)));
+    let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
+    assert_eq!(log.final_states(3), states);
+    assert!(log.running().is_empty());
+}
+
+/// A panic that reaches `gather` is raised again in the caller, once the other jobs, still
+/// running when it happened, have been cancelled and have stopped.
+#[test]
+fn a_panic_is_raised_again_once_the_others_have_stopped() {
+    let log = EventLog::new(Instant::now);
+    let (openers, jobs) = shared::gates(jobs(&log, &[], &[1]));
+    let drive = end_in_order(&log, openers, &[1]);
+    let gathering = AssertUnwindSafe(gather(raw(jobs))).catch_unwind();
+    let (raised, _closed) = smol::block_on(join(gathering, drive));
+    let payload = raised.expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
     let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
     assert!(log.running().is_empty());
@@ -163,7 +204,7 @@ fn a_panic_is_an_error_like_a_failure() {
 #[test]
 fn return_exceptions_runs_every_job_to_its_end() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(gather_return_exceptions(jobs(&log, &[1], &[2])));
+    let results = smol::block_on(gather_return_exceptions(caught(jobs(&log, &[1], &[2]))));
     let expected = [
         Ok("job 0 result".to_owned()),
         Err(JobError::Failed(1)),
@@ -175,12 +216,28 @@ fn return_exceptions_runs_every_job_to_its_end() {
     assert_eq!(log.final_states(3), states);
 }
 
+/// `return_exceptions=True` hands back errors, not panics: a panic that reaches it cancels
+/// the other jobs and is raised again in the caller once they have stopped.
+#[test]
+fn return_exceptions_raises_a_panic_again_once_the_others_have_stopped() {
+    let log = EventLog::new(Instant::now);
+    let (openers, jobs) = shared::gates(jobs(&log, &[], &[1]));
+    let drive = end_in_order(&log, openers, &[1]);
+    let gathering = AssertUnwindSafe(gather_return_exceptions(raw(jobs))).catch_unwind();
+    let (raised, _closed) = smol::block_on(join(gathering, drive));
+    let payload = raised.expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
+    assert_eq!(log.final_states(3), states);
+    assert!(log.running().is_empty());
+}
+
 /// Awaiting the jobs one after another takes the sum of the delays, and each job starts
 /// only when the one before it has finished.
 #[test]
 fn sequential_takes_the_sum_of_the_delays() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(sequential(jobs(&log, &[], &[])));
+    let results = smol::block_on(sequential(caught(jobs(&log, &[], &[]))));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
     assert!(log.elapsed() >= Duration::from_secs_f64(0.6));
     let order: Vec<(usize, EventKind)> = log.events().iter().map(|e| (e.job, e.event)).collect();
@@ -192,8 +249,19 @@ fn sequential_takes_the_sum_of_the_delays() {
 #[test]
 fn sequential_stops_at_the_first_failure_in_input_order() {
     let log = EventLog::new(Instant::now);
-    let results = smol::block_on(sequential(jobs(&log, &[2], &[1])));
+    let results = smol::block_on(sequential(caught(jobs(&log, &[2], &[1]))));
     assert_eq!(results, Err(JobError::Panicked(1)));
     assert_eq!(log.final_states(3), [Some(Finished), Some(Panicked), None]);
     assert!(log.events_of(2).is_empty(), "job 2 never started");
+}
+
+/// Sequentially, a panic unwinds through the caller as soon as it happens: the jobs after
+/// it never start.
+#[test]
+fn sequential_lets_a_panic_unwind_through_the_caller() {
+    let log = EventLog::new(Instant::now);
+    let running = AssertUnwindSafe(sequential(raw(jobs(&log, &[], &[1])))).catch_unwind();
+    let payload = smol::block_on(running).expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(log.final_states(3), [Some(Finished), Some(Panicked), None]);
 }

@@ -33,30 +33,38 @@
 //!   same instant, on two or more threads. A and C end `finished` in most runs, but in
 //!   some, one that had not run yet when `gather` saw B's error ends `cancelled`; CPython
 //!   always finishes both. See the README.
+//! - With `--panic 1`, the report is that of `--fail 1` with `job 1 panicked`: `main.rs`
+//!   turns each job's panic into an error. A panic that reaches `gather` itself is raised
+//!   again in its caller, once the other jobs have been cancelled and have stopped.
 
-use futures::FutureExt as _;
-use shared::{Job, JobError};
-use std::panic::AssertUnwindSafe;
+// ANCHOR: copy
+use std::future::Future;
+use std::panic;
 use tokio::task::JoinSet;
-
-/// What a task hands back when its job ends: the job's number, and what it returned.
-type Handed = (usize, Result<String, JobError>);
 
 /// `await asyncio.gather(*jobs)`: runs every job concurrently and returns their results in
 /// input order, or the first error to happen, once every other job has been cancelled.
-pub async fn gather(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
-    let mut results: Vec<Option<String>> = vec![None; jobs.len()];
+///
+/// # Panics
+///
+/// If a job panics, `gather` cancels the others as on an error, waits until they have
+/// stopped, then raises the panic again in the caller (`resume_unwind`).
+pub async fn gather<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     let mut tasks = spawn_all(jobs);
+    // One place per job, filled as the jobs end (`vec![None; n]` would need `T: Clone`).
+    let mut results: Vec<Option<T>> = (0..tasks.len()).map(|_| None).collect();
 
     // Take the results in the order the jobs end, each into its job's place, until every
     // job has ended, or one fails.
     while let Some(joined) = tasks.join_next().await {
-        // A `JoinError` would be a task aborted before it ended, and nothing aborts one
-        // before the loop returns. (A job's panic was caught in its task.)
-        let Ok((job, result)) = joined else { continue };
-        match result {
-            Ok(value) => results[job] = Some(value),
-            Err(err) => {
+        match joined {
+            Ok((index, Ok(value))) => results[index] = Some(value),
+            Ok((_, Err(err))) => {
                 // Cancel whatever is still running, and wait until every task has really
                 // stopped, so that no job is left running behind the caller: `shutdown`
                 // aborts every task in the set (an abort only asks: a task stops at its
@@ -65,62 +73,84 @@ pub async fn gather(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
                 tasks.shutdown().await;
                 return Err(err);
             }
+            Err(err) => {
+                // A task that hands back no output panicked (nothing aborts one while the
+                // loop runs; if the runtime shut down under us, `into_panic` panics with
+                // that). The same clean-up as for an error, then the panic goes on in the
+                // caller, as if the caller had run the job itself.
+                tasks.shutdown().await;
+                panic::resume_unwind(err.into_panic());
+            }
         }
     }
+    // Every job has ended with a value: every place is filled.
     Ok(results.into_iter().flatten().collect())
 }
 
 /// `await asyncio.gather(*jobs, return_exceptions=True)`: every job runs to its end, and
 /// each result or error comes back as a value, in input order.
-pub async fn gather_return_exceptions(jobs: Vec<Job>) -> Vec<Result<String, JobError>> {
-    let mut results: Vec<Option<Result<String, JobError>>> = vec![None; jobs.len()];
+///
+/// # Panics
+///
+/// A panic is a bug, not an error to hand back: if a job panics, the others are cancelled
+/// and waited for, and the panic is raised again in the caller (`resume_unwind`).
+pub async fn gather_return_exceptions<F, T, E>(
+    jobs: impl IntoIterator<Item = F>,
+) -> Vec<Result<T, E>>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     let mut tasks = spawn_all(jobs);
-    // Nothing is cancelled: the loop ends once every job has ended, each task handing
-    // back its job's result (nothing aborts one, so there is no `JoinError` to expect).
+    let mut results: Vec<Option<Result<T, E>>> = (0..tasks.len()).map(|_| None).collect();
+    // Nothing is cancelled on an error: the loop ends once every job has ended.
     while let Some(joined) = tasks.join_next().await {
-        let Ok((job, result)) = joined else { continue };
-        results[job] = Some(result);
+        match joined {
+            Ok((index, result)) => results[index] = Some(result),
+            Err(err) => {
+                // A panic, as in `gather`.
+                tasks.shutdown().await;
+                panic::resume_unwind(err.into_panic());
+            }
+        }
     }
     results.into_iter().flatten().collect()
 }
 
+/// Spawns every job, like `asyncio.create_task`: each one starts running now, and its task
+/// hands back the job's index in the input with what the job returned. The `JoinSet`
+/// hands the tasks back in the order they end; dropping it aborts every task still in it,
+/// so the jobs cannot outlive the call, even if our caller is cancelled while it waits.
+fn spawn_all<F>(jobs: impl IntoIterator<Item = F>) -> JoinSet<(usize, F::Output)>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let mut tasks = JoinSet::new();
+    for (index, job) in jobs.into_iter().enumerate() {
+        tasks.spawn(async move { (index, job.await) });
+    }
+    tasks
+}
+// ANCHOR_END: copy
+
 /// The same jobs awaited one after another, for comparison: this is not gather. Each job
 /// starts only when the previous one has finished, so the time is the sum of the delays,
 /// and the first error stops the rest before they start.
-pub async fn sequential(jobs: Vec<Job>) -> Result<Vec<String>, JobError> {
+///
+/// # Panics
+///
+/// A job runs inside the caller's task, so its panic unwinds through the caller, and the
+/// jobs after it never start.
+pub async fn sequential<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, E>
+where
+    F: Future<Output = Result<T, E>>,
+{
     let mut results = Vec::new();
     for job in jobs {
-        let id = job.id();
         // A Rust future does nothing until it is awaited, so this job starts only now.
-        // It runs inside this task, so its panic would be ours: catch it, as `spawn_all`
-        // does for a spawned job.
-        let result = AssertUnwindSafe(job.run(tokio::time::sleep))
-            .catch_unwind()
-            .await
-            .unwrap_or(Err(JobError::Panicked(id)));
-        results.push(result?);
+        results.push(job.await?);
     }
     Ok(results)
-}
-
-/// Spawns every job, like `asyncio.create_task`: each one starts running now. The
-/// `JoinSet` hands the tasks back in the order they end; dropping it aborts every task
-/// still in it, so the jobs cannot outlive the call, even if our caller is cancelled while
-/// it waits.
-fn spawn_all(jobs: Vec<Job>) -> JoinSet<Handed> {
-    let mut tasks = JoinSet::new();
-    for job in jobs {
-        let id = job.id();
-        // Each task hands back its job's number with what the job returned. tokio would
-        // catch a panic too, but its `JoinError` names the task, not the job: catching the
-        // panic inside the task keeps the two together, with no map from tasks to jobs.
-        tasks.spawn(async move {
-            let result = AssertUnwindSafe(job.run(tokio::time::sleep))
-                .catch_unwind()
-                .await
-                .unwrap_or(Err(JobError::Panicked(id)));
-            (id, result)
-        });
-    }
-    tasks
 }

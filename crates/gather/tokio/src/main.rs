@@ -18,6 +18,11 @@ fn main() -> anyhow::Result<()> {
 async fn run_scenario(run: &Run, scenario: Gather) -> anyhow::Result<()> {
     let jobs = run.jobs();
     tracing::info!("gathering {} jobs ({scenario:?})", jobs.len());
+    // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+    // caught and handed over as the error `job i panicked`, as the contract reports it.
+    let jobs = jobs
+        .into_iter()
+        .map(|job| job.run_caught(tokio::time::sleep));
 
     match scenario {
         Gather::Default => {

@@ -3,12 +3,22 @@
 //! These tests run on a paused clock (`start_paused = true`): when every task is waiting
 //! on a timer, tokio jumps straight to the next deadline, so a 3 s gather takes no real
 //! time and its elapsed time is exact.
+//!
+//! The jobs are handed over as the example hands them (`Job::run_caught`: a panic comes
+//! back as the error `job i panicked`), except in the tests of a panic that reaches the
+//! pattern itself (`Job::run`).
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use futures::FutureExt as _;
 use gather_tokio::{gather, gather_return_exceptions, sequential};
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
 use shared::{Config, EventKind, EventLog, Job, JobError};
+
+/// The jobs' output.
+type Output = Result<String, JobError>;
 
 /// A log on tokio's (paused) clock.
 fn log() -> EventLog {
@@ -16,9 +26,36 @@ fn log() -> EventLog {
 }
 
 /// Jobs with these delays in seconds, failing and panicking as listed.
-fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+fn config(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+    shared::quiet_job_panics();
     let config = Config::with_delays(delays).failing(fail).panicking(panic);
     config.jobs(log)
+}
+
+/// The jobs as the example hands them to the pattern: a panic comes back as an error.
+fn jobs(
+    log: &EventLog,
+    delays: &[f64],
+    fail: &[usize],
+    panic: &[usize],
+) -> Vec<impl Future<Output = Output> + Send + 'static> {
+    let jobs = config(log, delays, fail, panic).into_iter();
+    jobs.map(|job| job.run_caught(tokio::time::sleep)).collect()
+}
+
+/// The same jobs with their panics left to unwind: a bug, as the pattern sees it.
+fn raw(
+    log: &EventLog,
+    delays: &[f64],
+    panic: &[usize],
+) -> Vec<impl Future<Output = Output> + Send + 'static> {
+    let jobs = config(log, delays, &[], panic).into_iter();
+    jobs.map(|job| job.run(tokio::time::sleep)).collect()
+}
+
+/// The message a panic was raised with.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
 }
 
 fn ok(values: &[usize]) -> Vec<String> {
@@ -95,14 +132,32 @@ async fn with_many_jobs_the_first_error_in_time_still_wins() {
     }
 }
 
-/// A panicking job is handled like a failing one: the caller gets `job 1 panicked`, the
-/// other jobs are cancelled, and the panic goes no further.
+/// The example's jobs: a panicking job is reported like a failing one, `job 1 panicked`,
+/// and the other jobs are cancelled.
 #[tokio::test(start_paused = true)]
-async fn a_panic_is_an_error_like_a_failure() {
+async fn a_caught_panic_is_an_error_like_a_failure() {
     let log = log();
     let results = gather(jobs(&log, &[2.0, 1.0, 3.0], &[], &[1])).await;
     assert_eq!(results, Err(JobError::Panicked(1)));
     assert_eq!(results.unwrap_err().to_string(), "job 1 panicked");
+    assert_eq!(
+        log.final_states(3),
+        [Some(Cancelled), Some(Panicked), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty());
+}
+
+/// A panic that reaches `gather` is raised again in the caller, at the moment it happens
+/// (1 s), once the other jobs have been cancelled and have stopped.
+#[tokio::test(start_paused = true)]
+async fn a_panic_is_raised_again_once_the_others_have_stopped() {
+    let log = log();
+    let raised = AssertUnwindSafe(gather(raw(&log, &[2.0, 1.0, 3.0], &[1])))
+        .catch_unwind()
+        .await;
+    let payload = raised.expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(log.elapsed(), Duration::from_secs(1));
     assert_eq!(
         log.final_states(3),
         [Some(Cancelled), Some(Panicked), Some(Cancelled)]
@@ -129,6 +184,24 @@ async fn return_exceptions_runs_every_job_to_its_end() {
     );
 }
 
+/// `return_exceptions=True` hands back errors, not panics: a panic that reaches it cancels
+/// the other jobs and is raised again in the caller once they have stopped.
+#[tokio::test(start_paused = true)]
+async fn return_exceptions_raises_a_panic_again_once_the_others_have_stopped() {
+    let log = log();
+    let raised = AssertUnwindSafe(gather_return_exceptions(raw(&log, &[2.0, 1.0, 3.0], &[1])))
+        .catch_unwind()
+        .await;
+    let payload = raised.expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(log.elapsed(), Duration::from_secs(1));
+    assert_eq!(
+        log.final_states(3),
+        [Some(Cancelled), Some(Panicked), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty());
+}
+
 /// Awaiting the jobs one after another takes the sum of the delays, and each job starts
 /// only when the one before it has finished.
 #[tokio::test(start_paused = true)]
@@ -151,4 +224,18 @@ async fn sequential_stops_at_the_first_failure_in_input_order() {
     assert_eq!(log.elapsed(), Duration::from_secs(3));
     assert_eq!(log.final_states(3), [Some(Finished), Some(Panicked), None]);
     assert!(log.events_of(2).is_empty(), "job 2 never started");
+}
+
+/// Sequentially, a panic unwinds through the caller as soon as it happens: the jobs after
+/// it never start.
+#[tokio::test(start_paused = true)]
+async fn sequential_lets_a_panic_unwind_through_the_caller() {
+    let log = log();
+    let raised = AssertUnwindSafe(sequential(raw(&log, &[2.0, 1.0, 3.0], &[1])))
+        .catch_unwind()
+        .await;
+    let payload = raised.expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(log.elapsed(), Duration::from_secs(3));
+    assert_eq!(log.final_states(3), [Some(Finished), Some(Panicked), None]);
 }

@@ -6,12 +6,13 @@
 //! Each case runs on a paused clock, so it takes no real time and its times are exact. The
 //! delays are distinct and on a 2 ms grid, so that no two jobs end at the same instant.
 
+use std::future::Future;
 use std::time::Duration;
 
 use gather_tokio::{gather, gather_return_exceptions, sequential};
 use proptest::prelude::*;
 use shared::strategies::{cases, jobs};
-use shared::{Ending, EventKind, EventLog};
+use shared::{Ending, EventKind, EventLog, Job, JobError};
 
 /// Runs `f` on a fresh current-thread runtime whose clock is paused, with a log on it.
 fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
@@ -25,6 +26,12 @@ fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
         let log = EventLog::new(|| tokio::time::Instant::now().into_std());
         f(log).await
     })
+}
+
+/// The jobs as the example hands them to the pattern: a panic comes back as an error.
+fn caught(jobs: Vec<Job>) -> impl Iterator<Item = impl Future<Output = Result<String, JobError>>> {
+    jobs.into_iter()
+        .map(|job| job.run_caught(tokio::time::sleep))
 }
 
 fn ms(ms: u64) -> Duration {
@@ -47,7 +54,7 @@ proptest! {
     ) {
         let n = delays.len();
         let (result, elapsed, states, running) = paused(async |log: EventLog| {
-            let result = gather(jobs(&log, &delays, &endings)).await;
+            let result = gather(caught(jobs(&log, &delays, &endings))).await;
             (result, log.elapsed(), log.final_states(n), log.running())
         });
         prop_assert!(running.is_empty(), "still running: {running:?}");
@@ -84,7 +91,7 @@ proptest! {
     ) {
         let n = delays.len();
         let (results, elapsed, states) = paused(async |log: EventLog| {
-            let results = gather_return_exceptions(jobs(&log, &delays, &endings)).await;
+            let results = gather_return_exceptions(caught(jobs(&log, &delays, &endings))).await;
             (results, log.elapsed(), log.final_states(n))
         });
         let expected: Vec<_> = (0..n).map(|id| endings[id].result(id)).collect();
@@ -100,7 +107,7 @@ proptest! {
     fn sequential_stops_at_the_first_error_in_input_order((delays, endings) in cases()) {
         let n = delays.len();
         let (result, elapsed, states) = paused(async |log: EventLog| {
-            let result = sequential(jobs(&log, &delays, &endings)).await;
+            let result = sequential(caught(jobs(&log, &delays, &endings))).await;
             (result, log.elapsed(), log.final_states(n))
         });
         let stop = (0..n).find(|&id| endings[id] != Ending::Succeed);
