@@ -34,6 +34,9 @@
 //! - With `--delays 0.1,0.1,0.1,1 --fail 0,1,2`, every failure that happened before the
 //!   cancellation reached its job is raised, none lost: each task hands its job's result
 //!   over itself, because `cancel()` throws away what a task returns while being cancelled.
+//! - With `--panic 1`, the report is that of a failure, with `job 1 panicked`: `main.rs`
+//!   turns each job's panic into an error. A panic that reaches the group itself is raised
+//!   again in its caller, once the other jobs have been cancelled and have stopped.
 //! - The group keeps the tasks' handles, and a dropped async-std `JoinHandle` lets its
 //!   task run on. So the group has a guard: if the code that awaits the group is itself
 //!   cancelled, the guard cancels every job. A drop cannot wait, so they stop a moment
@@ -42,22 +45,33 @@
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-
+// ANCHOR: copy
 use async_std::channel::{self, Sender};
 use async_std::task::{self, JoinHandle};
 use futures::FutureExt as _;
 use futures::future::join_all;
-use shared::{Job, JobError};
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
 
-/// What a task hands over when its job ends: the job's number, and what it returned.
-type Handed = (usize, Result<String, JobError>);
+/// What a task hands over when its job ends: the job's index in the input, and what the
+/// job returned, or its panic.
+type Handed<R> = (usize, std::thread::Result<R>);
 
 /// `async with asyncio.TaskGroup() as tg:` around every job: the results in spawn order,
-/// or, if any job fails, every failure, once every other job has stopped.
-pub async fn task_group(jobs: Vec<Job>) -> Result<Vec<String>, Vec<JobError>> {
-    let mut results: Vec<Option<String>> = vec![None; jobs.len()];
+/// or, if any job fails, the errors of every job that failed before the others were
+/// cancelled (the `ExceptionGroup`), in spawn order, once every other job has stopped.
+///
+/// # Panics
+///
+/// If a job panics, the group cancels the others as on a failure, waits until they have
+/// stopped, then raises the panic again in the caller (`resume_unwind`) instead of
+/// returning the errors.
+pub async fn task_group<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, Vec<E>>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     // Each task hands its job's result to the group through this channel, in the poll in
     // which the job ends (see `hand_over`), so no result can be lost to a cancellation.
     let (handed, received) = channel::unbounded();
@@ -66,84 +80,68 @@ pub async fn task_group(jobs: Vec<Job>) -> Result<Vec<String>, Vec<JobError>> {
     // outlive the group, even if our caller is cancelled while we wait here.
     let mut group = Group(
         jobs.into_iter()
-            .map(|job| {
-                let id = job.id();
-                task::spawn(hand_over(id, job.run(task::sleep), handed.clone()))
-            })
+            .enumerate()
+            .map(|(index, job)| task::spawn(hand_over(index, job, handed.clone())))
             .collect(),
     );
     // Now only the tasks hold a sender: the channel closes once every one has ended.
     drop(handed);
+    // One place per job, filled as the jobs end (`vec![None; n]` would need `T: Clone`).
+    let mut results: Vec<Option<T>> = (0..group.0.len()).map(|_| None).collect();
 
     // Take the results in the order the jobs end, each into its job's place, until every
-    // job has ended, or one fails.
-    let mut errors = Vec::new();
-    let mut taken = 0;
-    while let Ok((job, result)) = received.recv().await {
-        taken += 1;
-        match result {
-            Ok(value) => results[job] = Some(value),
-            Err(err) => {
-                let left = results.len() - taken;
-                tracing::info!(
-                    "group: {err}: cancelling every sibling still running ({left} not yet collected)"
-                );
-                errors.push(err);
-                break;
+    // task has ended.
+    let (mut errors, mut panicked, mut cancelled) = (Vec::new(), None, false);
+    while let Ok((index, output)) = received.recv().await {
+        match output {
+            Ok(Ok(value)) => results[index] = Some(value),
+            Ok(Err(err)) => errors.push((index, err)),
+            // A job that panicked: its panic (the first, if several did) is raised again
+            // once every task has stopped.
+            Err(payload) => {
+                panicked.get_or_insert(payload);
             }
         }
-    }
-    // From here on the group waits for its tasks itself: the guard has nothing to do.
-    let tasks = std::mem::take(&mut group.0);
-    if errors.is_empty() {
-        return Ok(results.into_iter().flatten().collect());
-    }
-
-    // Cancel every task and wait until each has stopped. A job that ended meanwhile, even
-    // during its task's cancellation, has handed its result over already: collect those,
-    // so that a failure at the same instant is raised too.
-    join_all(tasks.into_iter().map(JoinHandle::cancel)).await;
-    let mut finished = 0;
-    while let Ok((_, result)) = received.try_recv() {
-        taken += 1;
-        match result {
-            Ok(_) => finished += 1,
-            Err(err) => errors.push(err),
+        if !cancelled && (panicked.is_some() || !errors.is_empty()) {
+            // Cancel every task and wait until each has stopped. A job that ended
+            // meanwhile, even during its task's cancellation, has handed its result over
+            // already: the loop goes on to collect those, so that a failure at the same
+            // instant is raised too. (A stopped task has dropped its sender: the channel
+            // closes once every task has stopped and every result is taken.)
+            join_all(group.0.drain(..).map(JoinHandle::cancel)).await;
+            cancelled = true;
         }
     }
-    let cancelled = results.len() - taken;
-    errors.sort_by_key(JobError::job);
-    let raised: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    tracing::info!(
-        "group: every task has stopped ({cancelled} cancelled, {finished} had finished at the same moment); raising: {}",
-        raised.join("; ")
-    );
-    Err(errors)
+    // Every task has ended: the guard has nothing left to cancel.
+    group.0.clear();
+    if let Some(payload) = panicked {
+        panic::resume_unwind(payload);
+    }
+    if errors.is_empty() {
+        // Every job has ended with a value: every place is filled.
+        return Ok(results.into_iter().flatten().collect());
+    }
+    // The errors in spawn order, as the group's tasks were created.
+    errors.sort_unstable_by_key(|&(index, _)| index);
+    Err(errors.into_iter().map(|(_, err)| err).collect())
 }
 
-/// The body of job `id`'s task: runs the job, then hands over what it returned, or its
-/// panic as an error, in the same poll in which it ends.
+/// The body of a job's task: runs the job, then hands over its index with what the job
+/// returned, or its panic, in the same poll in which the job ends.
 ///
-/// Why not let the task return the result: `JoinHandle::cancel` gives `None`, and throws
-/// the output away, if the task ends while it is being cancelled (async-task has marked it
+/// Why not let the task return the result: `JoinHandle::cancel` gives `None`, and throws the
+/// output away, if the task ends while it is being cancelled (async-task has marked it
 /// closed by then). A failure at that instant would be counted as a cancellation. Handed
 /// over from inside the task, the result is in the group's channel before the task can
 /// end, whatever `cancel` then returns.
-async fn hand_over(
-    id: usize,
-    job: impl Future<Output = Result<String, JobError>>,
-    handed: Sender<Handed>,
-) {
+async fn hand_over<F: Future>(index: usize, job: F, handed: Sender<Handed<F::Output>>) {
     // async-std would catch the job's panic too, but only to raise it again in whoever
-    // awaits the handle: catch it here, as tokio's `JoinError` does, and hand it over as an
-    // error.
-    let result = AssertUnwindSafe(job)
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(id)));
+    // awaits the handle, in the middle of cancelling the others. Caught here, it is handed
+    // over like a result, and raised again once every task has stopped.
+    let output = AssertUnwindSafe(job).catch_unwind().await;
     // An unbounded channel's `try_send` never waits. It fails only when the group has
     // gone (its caller was cancelled), and then nobody wants the result.
-    let _ = handed.try_send((id, result));
+    let _ = handed.try_send((index, output));
 }
 
 /// The group's tasks, cancelled if the group is dropped before it has waited for them.
@@ -159,3 +157,4 @@ impl Drop for Group {
         }
     }
 }
+// ANCHOR_END: copy

@@ -7,10 +7,17 @@
 //! ended, so the order is caused, not raced against a loaded machine's timers. Real time
 //! is left only where a load cannot change the answer: a job sleeps at least its delay.
 //! Jobs failing at the same instant are raced a thousand times in `tests/race.rs`.
+//!
+//! The jobs are handed over as the example hands them (`Job::run_caught`: a panic comes
+//! back as the error `job i panicked`), except in the test of a panic that reaches the
+//! group itself (`Job::run`).
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use async_std::task;
+use futures::FutureExt as _;
 use futures::future::{join, select};
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
 use shared::{Config, EventLog, Job, JobError, Opener};
@@ -25,6 +32,18 @@ fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<
         .failing(fail)
         .panicking(panic)
         .jobs(log)
+}
+
+/// The jobs as the example hands them to the pattern: a panic comes back as an error.
+fn caught(
+    jobs: Vec<Job>,
+) -> impl Iterator<Item = impl Future<Output = Result<String, JobError>> + Send + 'static> {
+    jobs.into_iter().map(|job| job.run_caught(task::sleep))
+}
+
+/// The message a panic was raised with.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
 }
 
 /// Waits until `done` holds, looking every millisecond.
@@ -69,7 +88,7 @@ fn results_come_in_spawn_order_whatever_order_the_jobs_end_in() {
     let log = EventLog::new(Instant::now);
     let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 3], &[], &[]));
     let drive = end_in_order(&log, openers, &[1, 0, 2]);
-    let (results, _closed) = task::block_on(join(task_group(jobs), drive));
+    let (results, _closed) = task::block_on(join(task_group(caught(jobs)), drive));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
     let ended: Vec<usize> = log
         .events()
@@ -86,7 +105,7 @@ fn results_come_in_spawn_order_whatever_order_the_jobs_end_in() {
 #[test]
 fn the_jobs_sleep_their_delays_on_the_runtimes_timer() {
     let log = EventLog::new(Instant::now);
-    let results = task::block_on(task_group(jobs(&log, &[0.2, 0.1, 0.3], &[], &[])));
+    let results = task::block_on(task_group(caught(jobs(&log, &[0.2, 0.1, 0.3], &[], &[]))));
     assert_eq!(results, Ok(ok(&[0, 1, 2])));
     assert!(log.elapsed() >= Duration::from_secs_f64(0.3));
     assert!(log.running().is_empty());
@@ -99,7 +118,7 @@ fn the_first_failure_cancels_the_siblings_still_running() {
     let log = EventLog::new(Instant::now);
     let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 4], &[2], &[]));
     let drive = end_in_order(&log, openers, &[0, 2]);
-    let (results, _closed) = task::block_on(join(task_group(jobs), drive));
+    let (results, _closed) = task::block_on(join(task_group(caught(jobs)), drive));
     assert_eq!(results, Err(vec![JobError::Failed(2)]));
     let states = [
         Some(Finished),
@@ -111,14 +130,31 @@ fn the_first_failure_cancels_the_siblings_still_running() {
     assert!(log.running().is_empty());
 }
 
-/// A panicking job fails the group like a failing one, and goes no further.
+/// The example's jobs: a panicking job fails the group like a failing one.
 #[test]
-fn a_panic_is_an_error_like_a_failure() {
+fn a_caught_panic_is_an_error_like_a_failure() {
     let log = EventLog::new(Instant::now);
     let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 3], &[], &[1]));
     let drive = end_in_order(&log, openers, &[1]);
-    let (results, _closed) = task::block_on(join(task_group(jobs), drive));
+    let (results, _closed) = task::block_on(join(task_group(caught(jobs)), drive));
     assert_eq!(results, Err(vec![JobError::Panicked(1)]));
+    let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
+    assert_eq!(log.final_states(3), states);
+    assert!(log.running().is_empty());
+}
+
+/// A panic that reaches the group is raised again in the caller, once the other jobs,
+/// still running when it happened, have been cancelled and have stopped.
+#[test]
+fn a_panic_is_raised_again_once_the_others_have_stopped() {
+    let log = EventLog::new(Instant::now);
+    let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 3], &[], &[1]));
+    let drive = end_in_order(&log, openers, &[1]);
+    let jobs = jobs.into_iter().map(|job| job.run(task::sleep));
+    let grouped = AssertUnwindSafe(task_group(jobs)).catch_unwind();
+    let (raised, _closed) = task::block_on(join(grouped, drive));
+    let payload = raised.expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
     let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
     assert!(log.running().is_empty());
@@ -134,7 +170,7 @@ fn cancelling_the_owner_cancels_every_task() {
     let (openers, jobs) = shared::gates(jobs(&log, &[1.0; 3], &[], &[]));
     // The group, raced against its owner's cancellation once A has finished: whichever
     // ends first wins (`factor_first` keeps its output), and the other is dropped.
-    let group = Box::pin(async { Ok(task_group(jobs).await) });
+    let group = Box::pin(async { Ok(task_group(caught(jobs)).await) });
     let owner_cancelled = Box::pin(async { Err(end_in_order(&log, openers, &[0]).await) });
     let (outcome, unfinished) = task::block_on(select(group, owner_cancelled)).factor_first();
     drop(unfinished);

@@ -13,6 +13,11 @@ fn main() -> anyhow::Result<()> {
     smol::block_on(async {
         let jobs = run.jobs();
         tracing::info!("running {} jobs in a task group ({scenario:?})", jobs.len());
+        // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+        // caught and handed over as the error `job i panicked`, as the contract reports it.
+        let jobs = jobs
+            .into_iter()
+            .map(|job| job.run_caught(smol::Timer::after));
 
         match scenario {
             TaskGroup::Default => {
@@ -34,6 +39,11 @@ fn record(report: &mut Report, result: Result<Vec<String>, Vec<JobError>>) {
             }
             // Like Python's `ExceptionGroup`, the error holds every failure.
             let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            // The group raises only once every task has stopped: the timeline says so.
+            tracing::info!(
+                "group: every task has stopped; raising: {}",
+                messages.join("; ")
+            );
             report.error = Some(messages.join("; "));
         }
     }

@@ -34,6 +34,9 @@
 //! - With `--delays 0.1,0.1,0.1,1 --fail 0,1,2`, every failure that happened before the
 //!   abort reached its job is raised, none lost: tokio keeps what a task returns even if
 //!   the abort comes while it is ending (see the comment at `abort_all`).
+//! - With `--panic 1`, the report is that of a failure, with `job 1 panicked`: `main.rs`
+//!   turns each job's panic into an error. A panic that reaches the group itself is raised
+//!   again in its caller, once the other jobs have been cancelled and have stopped.
 //! - If the code that awaits the group is itself cancelled, dropping the `JoinSet` aborts
 //!   every task in it. A drop cannot wait, so they stop a moment later, at their next
 //!   `.await`: see the test `cancelling_the_owner_aborts_every_task`.
@@ -43,74 +46,71 @@
 //! panics in the caller on any `JoinError`: a task that panicked, and a task that was
 //! aborted too. A task group needs the loop below.
 
-use std::panic::AssertUnwindSafe;
-
-use futures::FutureExt as _;
-use shared::{Job, JobError};
+// ANCHOR: copy
+use std::future::Future;
+use std::panic;
 use tokio::task::JoinSet;
 
 /// `async with asyncio.TaskGroup() as tg:` around every job: the results in spawn order,
-/// or, if any job fails, every failure, once every other job has stopped.
-pub async fn task_group(jobs: Vec<Job>) -> Result<Vec<String>, Vec<JobError>> {
-    let mut results: Vec<Option<String>> = vec![None; jobs.len()];
+/// or, if any job fails, the errors of every job that failed before the others were
+/// cancelled (the `ExceptionGroup`), in spawn order, once every other job has stopped.
+///
+/// # Panics
+///
+/// If a job panics, the group cancels the others as on a failure, waits until they have
+/// stopped, then raises the panic again in the caller (`resume_unwind`) instead of
+/// returning the errors.
+pub async fn task_group<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, Vec<E>>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     // The group owns its tasks. Dropping a `JoinSet` aborts every task still in it, so the
     // jobs cannot outlive the group, even if our caller is cancelled while we wait here.
     let mut group = JoinSet::new();
-    for job in jobs {
-        let id = job.id();
-        // Each task hands back its job's number with what the job returned. tokio would
-        // catch a panic too, but its `JoinError` names the task, not the job: catching the
-        // panic inside the task keeps the two together, with no map from tasks to jobs.
-        group.spawn(async move {
-            let result = AssertUnwindSafe(job.run(tokio::time::sleep))
-                .catch_unwind()
-                .await
-                .unwrap_or(Err(JobError::Panicked(id)));
-            (id, result)
-        });
+    for (index, job) in jobs.into_iter().enumerate() {
+        // Each task hands back its job's index in the input with what the job returned.
+        group.spawn(async move { (index, job.await) });
     }
+    // One place per job, filled as the jobs end (`vec![None; n]` would need `T: Clone`).
+    let mut results: Vec<Option<T>> = (0..group.len()).map(|_| None).collect();
 
     // Take the tasks in the order they end, each result into its job's place. The scope
     // cannot be left before the set is empty.
-    let mut errors = Vec::new();
-    let (mut cancelled, mut finished) = (0, 0);
+    let (mut errors, mut panicked, mut cancelled) = (Vec::new(), None, false);
     while let Some(joined) = group.join_next().await {
-        // An `Err` is a task we aborted before it ended: it has stopped, with nothing to
-        // hand back. (A job's panic was caught in its task, so it is not a `JoinError`.)
-        let Ok((job, result)) = joined else {
-            cancelled += 1;
-            continue;
-        };
-        match result {
-            Ok(_) if !errors.is_empty() => finished += 1,
-            Ok(value) => results[job] = Some(value),
-            Err(err) => {
-                if errors.is_empty() {
-                    let left = group.len();
-                    tracing::info!(
-                        "group: {err}: cancelling every sibling still running ({left} not yet collected)"
-                    );
-                    // `abort_all` only asks: each task stops at its next poll. The loop
-                    // goes on until the set is empty, so we wait for every one of them.
-                    // A job that ends during the abort is not lost: when a task's poll
-                    // returns `Ready`, tokio keeps what it returned, abort or not (an
-                    // abort takes effect only at a next poll, which an ended task never
-                    // gets), and `join_next` hands it back as `Ok`. So a failure at the
-                    // same instant is raised too.
-                    group.abort_all();
-                }
-                errors.push(err);
+        match joined {
+            Ok((index, Ok(value))) => results[index] = Some(value),
+            Ok((index, Err(err))) => errors.push((index, err)),
+            // A job that panicked: its panic (the first, if several did) is raised again
+            // once every task has stopped.
+            Err(err) if err.is_panic() => {
+                panicked.get_or_insert(err.into_panic());
             }
+            // A task we aborted before it ended: it has stopped, with nothing to hand back.
+            Err(_) => {}
+        }
+        if !cancelled && (panicked.is_some() || !errors.is_empty()) {
+            // `abort_all` only asks: each task stops at its next poll. The loop goes on
+            // until the set is empty, so we wait for every one of them. A job that ends
+            // during the abort is not lost: when a task's poll returns `Ready`, tokio keeps
+            // what it returned, abort or not (an abort takes effect only at a next poll,
+            // which an ended task never gets), and `join_next` hands it back as `Ok`. So a
+            // failure at the same instant is raised too.
+            group.abort_all();
+            cancelled = true;
         }
     }
+    if let Some(payload) = panicked {
+        panic::resume_unwind(payload);
+    }
     if errors.is_empty() {
+        // Every job has ended with a value: every place is filled.
         return Ok(results.into_iter().flatten().collect());
     }
-    errors.sort_by_key(JobError::job);
-    let raised: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    tracing::info!(
-        "group: every task has stopped ({cancelled} cancelled, {finished} had finished at the same moment); raising: {}",
-        raised.join("; ")
-    );
-    Err(errors)
+    // The errors in spawn order, as the group's tasks were created.
+    errors.sort_unstable_by_key(|&(index, _)| index);
+    Err(errors.into_iter().map(|(_, err)| err).collect())
 }
+// ANCHOR_END: copy

@@ -5,9 +5,16 @@
 //!
 //! These tests run on a paused clock (`start_paused = true`): when every task is waiting
 //! on a timer, tokio jumps straight to the next deadline, so the times are exact.
+//!
+//! The jobs are handed over as the example hands them (`Job::run_caught`: a panic comes
+//! back as the error `job i panicked`), except in the test of a panic that reaches the
+//! group itself (`Job::run`).
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use futures::FutureExt as _;
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
 use shared::{Config, EventLog, Job, JobError};
 use task_group_tokio::task_group;
@@ -18,11 +25,28 @@ fn log() -> EventLog {
 }
 
 /// Jobs with these delays in seconds, failing and panicking as listed.
-fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+fn config(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+    shared::quiet_job_panics();
     Config::with_delays(delays)
         .failing(fail)
         .panicking(panic)
         .jobs(log)
+}
+
+/// The jobs as the example hands them to the pattern: a panic comes back as an error.
+fn jobs(
+    log: &EventLog,
+    delays: &[f64],
+    fail: &[usize],
+    panic: &[usize],
+) -> Vec<impl Future<Output = Result<String, JobError>> + Send + 'static> {
+    let jobs = config(log, delays, fail, panic).into_iter();
+    jobs.map(|job| job.run_caught(tokio::time::sleep)).collect()
+}
+
+/// The message a panic was raised with.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
 }
 
 fn ok(values: &[usize]) -> Vec<String> {
@@ -72,12 +96,30 @@ async fn failures_at_the_same_instant_are_all_reported() {
     );
 }
 
-/// A panicking job fails the group like a failing one, and goes no further.
+/// The example's jobs: a panicking job fails the group like a failing one.
 #[tokio::test(start_paused = true)]
-async fn a_panic_is_an_error_like_a_failure() {
+async fn a_caught_panic_is_an_error_like_a_failure() {
     let log = log();
     let results = task_group(jobs(&log, &[2.0, 1.0, 3.0], &[], &[1])).await;
     assert_eq!(results, Err(vec![JobError::Panicked(1)]));
+    assert_eq!(
+        log.final_states(3),
+        [Some(Cancelled), Some(Panicked), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty());
+}
+
+/// A panic that reaches the group is raised again in the caller, at the moment it happens
+/// (1 s), once the other jobs have been cancelled and have stopped.
+#[tokio::test(start_paused = true)]
+async fn a_panic_is_raised_again_once_the_others_have_stopped() {
+    let log = log();
+    let jobs = config(&log, &[2.0, 1.0, 3.0], &[], &[1]);
+    let jobs = jobs.into_iter().map(|job| job.run(tokio::time::sleep));
+    let raised = AssertUnwindSafe(task_group(jobs)).catch_unwind().await;
+    let payload = raised.expect_err("the panic reaches the caller");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(log.elapsed(), Duration::from_secs(1));
     assert_eq!(
         log.final_states(3),
         [Some(Cancelled), Some(Panicked), Some(Cancelled)]
@@ -109,7 +151,7 @@ async fn cancelling_the_owner_aborts_every_task() {
 async fn join_all_waits_for_every_task_and_cancels_nothing() {
     let log = log();
     let mut set = tokio::task::JoinSet::new();
-    for job in jobs(&log, &[3.0, 1.0], &[1], &[]) {
+    for job in config(&log, &[3.0, 1.0], &[1], &[]) {
         set.spawn(job.run(tokio::time::sleep));
     }
     let results = set.join_all().await;
@@ -127,7 +169,7 @@ async fn join_all_waits_for_every_task_and_cancels_nothing() {
 async fn join_all_panics_if_a_task_panicked() {
     let log = log();
     let mut set = tokio::task::JoinSet::new();
-    for job in jobs(&log, &[1.0], &[], &[0]) {
+    for job in config(&log, &[1.0], &[], &[0]) {
         set.spawn(job.run(tokio::time::sleep));
     }
     set.join_all().await;
@@ -142,7 +184,7 @@ async fn join_all_panics_if_a_task_was_cancelled() {
     let log = log();
     let mut set = tokio::task::JoinSet::new();
     let mut aborts = Vec::new();
-    for job in jobs(&log, &[1.0, 2.0], &[], &[]) {
+    for job in config(&log, &[1.0, 2.0], &[], &[]) {
         aborts.push(set.spawn(job.run(tokio::time::sleep)));
     }
     aborts[1].abort();
