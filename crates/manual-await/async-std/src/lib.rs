@@ -29,6 +29,10 @@
 //!   gets to C's handle after A's. D is still running then: main cancels it and waits
 //!   until it has stopped, so D ends `cancelled`. A task that ends just as main cancels it
 //!   keeps its result: each task hands its job's result over itself (see [`Spawned`]).
+//! - With `--panic 2`, the report says `job 2 panicked`, as with `--fail 2`: `main.rs`
+//!   catches each job's panic and hands it over as an error. A panic that reaches
+//!   [`await_each`] is a bug, not an error: it stops the later tasks as on an error, then
+//!   raises the panic again in main.
 //! - `handle`: async-std has one global executor and no handle to it; its `task::Builder`
 //!   only names a task. The names show in `task::current().name()` and in the log.
 //! - `background`: main's own steps are logged on thread `main`, the jobs on
@@ -41,199 +45,170 @@
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
+// The variants shown for comparison (`handle`, `background`, `forgotten`), never to copy.
+pub mod compare;
+
+// ANCHOR: copy
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
+use std::panic::{self, AssertUnwindSafe};
 use std::thread;
-use std::time::Duration;
 
 use async_std::task::{self, JoinHandle};
 use futures::FutureExt as _;
 use futures::channel::oneshot;
 use futures::future::join_all;
-use shared::{Job, JobError};
 
-/// A spawned job: its number, its task, and where the task hands over what the job
-/// returned.
+/// A spawned job: its task, and where the task hands over what the job returned.
 ///
-/// Why the task does not simply return the job's result: async-std's `cancel().await`
+/// Why the task does not simply return the job's output: async-std's `cancel().await`
 /// gives `None`, and throws the output away, if the task completes while it is being
 /// cancelled (async-task, under async-std, has marked it closed by then). A job that
 /// failed at that instant would be reported as cancelled. Handed over from inside the
-/// task, in the poll in which the job ends, the result is out of the task before the task
+/// task, in the poll in which the job ends, the output is out of the task before the task
 /// can complete.
 #[derive(Debug)]
-pub struct Spawned {
-    id: usize,
+pub struct Spawned<O> {
     task: JoinHandle<()>,
-    output: Handed,
-}
-
-/// Where a job's task hands over what the job returned, or its panic.
-type Handed = oneshot::Receiver<thread::Result<Result<String, JobError>>>;
-
-impl Spawned {
-    /// The task's name, if it was given one.
-    pub fn name(&self) -> Option<&str> {
-        self.task.task().name()
-    }
+    output: oneshot::Receiver<thread::Result<O>>,
 }
 
 /// What main received: the results in spawn order, up to the first error, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Awaited {
+pub struct Awaited<T, E> {
     /// Job i's result is the i-th.
-    pub results: Vec<String>,
-    /// The error that stopped main awaiting.
-    pub error: Option<JobError>,
-    /// After that error, the jobs main had not awaited yet, in spawn order, and what
-    /// became of each when main cancelled it.
-    pub stopped: Vec<(usize, Stopped)>,
+    pub results: Vec<T>,
+    /// The error that stopped main awaiting, with the index of the job that returned it.
+    pub error: Option<(usize, E)>,
+    /// After that error, the jobs main had not awaited yet, by index in spawn order, and
+    /// what became of each when main cancelled it.
+    pub stopped: Vec<(usize, Stopped<Result<T, E>>)>,
 }
 
 /// What became of a task that main cancelled.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Stopped {
+pub enum Stopped<O> {
     /// The cancellation stopped it before its job ended.
     Cancelled,
     /// Its job had ended first (or in the same instant): what it returned, unused.
-    Ended(Result<String, JobError>),
+    Ended(O),
 }
 
 /// `tasks = [create_task(job) ...]; [await t for t in tasks]`.
-pub async fn spawn_and_await(jobs: Vec<Job>) -> Awaited {
+///
+/// # Panics
+///
+/// Raises a job's panic again, as [`await_each`] does.
+pub async fn spawn_and_await<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Awaited<T, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     await_each(spawn_all(jobs)).await
 }
 
 /// `[create_task(job) ...]`: each job starts running now, on the executor's threads,
 /// whether or not anyone ever awaits its handle.
-pub fn spawn_all(jobs: Vec<Job>) -> Vec<Spawned> {
-    jobs.into_iter()
-        .map(|job| {
-            let id = job.id();
-            let (run, output) = handing_over(job.run(task::sleep));
-            let task = task::spawn(run);
-            Spawned { id, task, output }
-        })
-        .collect()
-}
-
-/// The closest async-std has to `loop.create_task`: there is one global executor and no
-/// handle to it, so `task::Builder` can only give each task a name (`task::spawn` works
-/// from any thread already). A name helps when reading logs, panics and debuggers.
-pub fn spawn_named(jobs: Vec<Job>) -> std::io::Result<Vec<Spawned>> {
-    let mut tasks = Vec::new();
-    for job in jobs {
-        let id = job.id();
-        let name = format!("job-{}", shared::job_name(id));
-        let (run, output) = handing_over(job.run(task::sleep));
-        let task = task::Builder::new().name(name).spawn(run)?;
-        tasks.push(Spawned { id, task, output });
-    }
-    let names: Vec<&str> = tasks.iter().filter_map(Spawned::name).collect();
-    tracing::info!("main: spawned tasks named {}", names.join(", "));
-    Ok(tasks)
-}
-
-/// Spawns the jobs, does main's own work of `main_delay` while they run, then awaits them.
-pub async fn background(jobs: Vec<Job>, main_delay: Duration) -> Awaited {
-    let tasks = spawn_all(jobs);
-    main_work(main_delay).await;
-    await_each(tasks).await
-}
-
-/// Fire and forget: spawns the jobs, drops their handles, does main's own work, returns.
-pub async fn forget(jobs: Vec<Job>, main_delay: Duration) {
-    for job in jobs {
-        // Dropping an async-std `JoinHandle` does not cancel its task: the task is
-        // detached and runs on, and nobody will ever see its result or its error.
-        drop(task::spawn(job.run(task::sleep)));
-    }
-    main_work(main_delay).await;
-    tracing::info!("main: returning without awaiting the tasks");
+pub fn spawn_all<F>(jobs: impl IntoIterator<Item = F>) -> Vec<Spawned<F::Output>>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let spawn = |job| {
+        let (run, output) = handing_over(job);
+        let task = task::spawn(run);
+        Spawned { task, output }
+    };
+    jobs.into_iter().map(spawn).collect()
 }
 
 /// Awaits each handle in spawn order. The first error stops it: main has not looked at the
 /// later handles yet, so their tasks are cancelled, and awaited until they have stopped.
-pub async fn await_each(tasks: Vec<Spawned>) -> Awaited {
-    let mut results = Vec::new();
-    let mut tasks = tasks.into_iter();
-    while let Some(spawned) = tasks.next() {
-        match joined(spawned).await {
-            Ok(value) => results.push(value),
-            Err(err) => {
-                // A dropped handle would let its task run on behind main's back: cancel
-                // each one. `cancel().await` returns once the task has really stopped (at
-                // once for a task that has ended).
-                let stopped = join_all(tasks.map(cancelled)).await;
-                return Awaited {
-                    results,
-                    error: Some(err),
-                    stopped,
-                };
+///
+/// # Panics
+///
+/// A job's panic is raised again in the caller (`resume_unwind`) when main gets to its
+/// handle, once the later tasks have stopped as after an error; so is the panic of a job
+/// that ended before main could stop it.
+pub async fn await_each<T, E>(tasks: Vec<Spawned<Result<T, E>>>) -> Awaited<T, E> {
+    let mut awaited = Awaited {
+        results: Vec::new(),
+        error: None,
+        stopped: Vec::new(),
+    };
+    let mut tasks = tasks.into_iter().enumerate();
+    while let Some((index, Spawned { task, mut output })) = tasks.next() {
+        // The task ends right after it has handed over its job's output, or its panic.
+        task.await;
+        let Ok(Some(output)) = output.try_recv() else {
+            unreachable!("a task that has ended has handed its output over");
+        };
+        match output {
+            Ok(Ok(value)) => awaited.results.push(value),
+            Ok(Err(err)) => {
+                awaited.error = Some((index, err));
+                let stopped = stop(tasks).await;
+                awaited.stopped = stopped.unwrap_or_else(|p| panic::resume_unwind(p));
+                break;
+            }
+            Err(payload) => {
+                // The same clean-up as for an error, then the panic goes on in main, as if
+                // main had run the job itself. (Another job's panic meanwhile is dropped.)
+                let _ = stop(tasks).await;
+                panic::resume_unwind(payload);
             }
         }
     }
-    Awaited {
-        results,
-        error: None,
-        stopped: Vec::new(),
-    }
+    awaited
 }
 
-/// Makes `future` hand its output over itself, a panic included, in the poll in which it
+/// Makes `job` hand its output over itself, a panic included, in the poll in which it
 /// completes: spawn the first half, and read the output from the second (see
-/// [`Spawned`]). Once the task has stopped, its future's output is in the receiver, or
-/// the future never completed.
-fn handing_over<F>(
-    future: F,
+/// [`Spawned`]). Once the task has stopped, the job's output is in the receiver, or the
+/// job never completed.
+fn handing_over<F: Future>(
+    job: F,
 ) -> (
     impl Future<Output = ()>,
     oneshot::Receiver<thread::Result<F::Output>>,
-)
-where
-    F: Future,
-{
+) {
     let (handed, output) = oneshot::channel();
     let run = async move {
         // async-std would catch the panic too, but only to raise it again in whoever
-        // awaits the handle; caught here, it is handed over like any other output.
-        let result = AssertUnwindSafe(future).catch_unwind().await;
-        // The receiver only goes away with main's interest in the result.
+        // awaits the handle, and a cancellation could drop it with the output (see
+        // [`Spawned`]). Caught here, it is handed over like any other output, to be raised
+        // again in main: as if nothing had caught it, which is why asserting unwind safety
+        // is sound.
+        let result = AssertUnwindSafe(job).catch_unwind().await;
+        // The receiver only goes away with main's interest in the output.
         let _ = handed.send(result);
     };
     (run, output)
 }
 
-/// Waits for one spawned job and returns what it returned.
-async fn joined(Spawned { id, task, output }: Spawned) -> Result<String, JobError> {
-    // The task ends right after it has handed its job's result over.
-    task.await;
-    handed(id, output).unwrap_or(Err(JobError::Panicked(id)))
-}
-
-/// Cancels one spawned job, waits until it has stopped, and says what became of it.
-async fn cancelled(Spawned { id, task, output }: Spawned) -> (usize, Stopped) {
-    // `cancel().await` returns once the task has stopped. What it returns does not tell a
-    // job that ended at this very moment from a cancelled one (see [`Spawned`]); what the
-    // task handed over does.
-    task.cancel().await;
-    match handed(id, output) {
-        Some(result) => (id, Stopped::Ended(result)),
-        None => (id, Stopped::Cancelled),
+/// Stops the tasks main has not awaited, waits until each has, and says what became of
+/// each; `Err` holds the first panic, if a job panicked before it could be stopped.
+async fn stop<O>(
+    tasks: impl Iterator<Item = (usize, Spawned<O>)>,
+) -> thread::Result<Vec<(usize, Stopped<O>)>> {
+    // A dropped handle would let its task run on behind main's back: cancel each one.
+    // `cancel().await` returns once the task has really stopped (at once for a task that
+    // has ended). What it returns does not tell a job that ended at this very moment from
+    // a cancelled one (see [`Spawned`]); what the task handed over does.
+    let cancel = |(index, Spawned { task, mut output })| async move {
+        task.cancel().await;
+        (index, output.try_recv().ok().flatten())
+    };
+    let ended = join_all(tasks.map(cancel)).await;
+    let mut stopped = Vec::with_capacity(ended.len());
+    let mut panicked = None;
+    for (index, output) in ended {
+        match output {
+            None => stopped.push((index, Stopped::Cancelled)),
+            Some(Ok(output)) => stopped.push((index, Stopped::Ended(output))),
+            Some(Err(payload)) => panicked = panicked.or(Some(payload)),
+        }
     }
+    panicked.map_or(Ok(stopped), Err)
 }
-
-/// What a stopped task handed over: its job's result, or `job i panicked` for a panic;
-/// `None` if the job never ended.
-fn handed(id: usize, mut output: Handed) -> Option<Result<String, JobError>> {
-    let result = output.try_recv().ok().flatten()?;
-    Some(result.unwrap_or(Err(JobError::Panicked(id))))
-}
-
-/// Main's own work while the tasks run: here a sleep, logged so that its thread shows.
-async fn main_work(duration: Duration) {
-    let seconds = duration.as_secs_f64();
-    tracing::info!("main: doing its own work for {seconds:.2}s while the tasks run");
-    task::sleep(duration).await;
-    tracing::info!("main: its own work is done");
-}
+// ANCHOR_END: copy

@@ -1,11 +1,10 @@
 //! `cargo run -p manual-await-async-std`: the command line around the pattern in `lib.rs`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use async_std::task;
-use manual_await_async_std::{
-    Awaited, Stopped, await_each, background, forget, spawn_and_await, spawn_named,
-};
+use manual_await_async_std::compare::{background, forget, spawn_named};
+use manual_await_async_std::{Awaited, Spawned, Stopped, await_each, spawn_and_await};
 use shared::{
     EventKind, JobError, JobState, Report, Run, Runtime, grouped, output, scenarios::ManualAwait,
 };
@@ -19,35 +18,30 @@ fn main() -> anyhow::Result<()> {
     let (run, scenario) = Run::from_args::<ManualAwait>(Runtime::AsyncStd, Instant::now);
     // What `#[async_std::main]` expands to: `task::block_on` runs the async main on this
     // thread; the tasks it spawns run on async-std's global executor.
-    let jobs = run.jobs();
+    //
+    // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+    // caught and handed over as the error `job i panicked`, as the contract reports it.
+    let jobs = || {
+        run.jobs()
+            .into_iter()
+            .map(|job| job.run_caught(task::sleep))
+    };
     let main_delay = run.config().main_delay;
 
     let awaited = match scenario {
-        ManualAwait::Default => task::block_on(spawn_and_await(jobs)),
+        ManualAwait::Default => task::block_on(spawn_and_await(jobs())),
         ManualAwait::Handle => {
             // Spawned from `main`'s own thread, before any `block_on`: any thread can.
+            let jobs = jobs()
+                .enumerate()
+                .map(|(id, job)| (format!("job-{}", shared::job_name(id)), job));
             let tasks = spawn_named(jobs)?;
+            let names: Vec<&str> = tasks.iter().filter_map(Spawned::name).collect();
+            tracing::info!("main: spawned tasks named {}", names.join(", "));
             task::block_on(await_each(tasks))
         }
-        ManualAwait::Background => task::block_on(background(jobs, main_delay)),
-        ManualAwait::Forgotten => {
-            task::block_on(forget(jobs, main_delay));
-            // Main is done: the report's time, and its pending jobs, are main's.
-            let mut report = run.report();
-            report.pending = run.log().running();
-            // The global executor lives as long as the process: nothing shuts it down when
-            // main returns. The tasks still pending die with the process, and their
-            // destructors never run: there is nothing more to wait for.
-            run.print(&report)?;
-            if !run.config().json {
-                output::line(&fates(
-                    &report,
-                    run.config().delays.len(),
-                    &Causes::GLOBAL_EXECUTOR,
-                ));
-            }
-            return Ok(());
-        }
+        ManualAwait::Background => task::block_on(background(jobs(), main_work(main_delay))),
+        ManualAwait::Forgotten => return forgotten(&run),
     };
     let stopped = stopped(&awaited.stopped);
     run.finish(|report| record(report, awaited))?;
@@ -57,19 +51,52 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `forgotten`: main spawns the jobs, drops their handles, does its own work and returns;
+/// the report then says what the runtime did with each job.
+fn forgotten(run: &Run) -> anyhow::Result<()> {
+    // Nobody awaits these jobs: a panic stays in its task, where the runtime prints it and
+    // carries on.
+    let jobs = run.jobs().into_iter().map(|job| job.run(task::sleep));
+    task::block_on(forget(jobs, main_work(run.config().main_delay)));
+    tracing::info!("main: returning without awaiting the tasks");
+    // Main is done: the report's time, and its pending jobs, are main's.
+    let mut report = run.report();
+    report.pending = run.log().running();
+    // The global executor lives as long as the process: nothing shuts it down when main
+    // returns. The tasks still pending die with the process, and their destructors never
+    // run: there is nothing more to wait for.
+    run.print(&report)?;
+    if !run.config().json {
+        output::line(&fates(
+            &report,
+            run.config().delays.len(),
+            &Causes::GLOBAL_EXECUTOR,
+        ));
+    }
+    Ok(())
+}
+
+/// Main's own work while the tasks run: here a sleep, logged so that its thread shows.
+async fn main_work(duration: Duration) {
+    let seconds = duration.as_secs_f64();
+    tracing::info!("main: doing its own work for {seconds:.2}s while the tasks run");
+    task::sleep(duration).await;
+    tracing::info!("main: its own work is done");
+}
+
 /// Records what main received: the results in spawn order, then the error that stopped it.
-fn record(report: &mut Report, awaited: Awaited) {
+fn record(report: &mut Report, awaited: Awaited<String, JobError>) {
     for (job, value) in awaited.results.into_iter().enumerate() {
         report.received(job, &Ok(value));
     }
-    if let Some(err) = awaited.error {
+    if let Some((_, err)) = awaited.error {
         report.raised(&err);
     }
 }
 
 /// What main's cancellation found of each job it had not awaited after the error: the
 /// same story as the jobs' own events (a job that ended in that instant kept its result).
-fn stopped(stopped: &[(usize, Stopped)]) -> String {
+fn stopped(stopped: &[(usize, Stopped<Result<String, JobError>>)]) -> String {
     if stopped.is_empty() {
         return String::new();
     }

@@ -8,16 +8,21 @@
 //! load cannot change the answer: a job is never done before its delay. The exact times
 //! are the tokio tests', on a paused clock.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use async_std::task;
-use manual_await_async_std::{
-    Awaited, Stopped, await_each, background, spawn_all, spawn_and_await, spawn_named,
-};
+use futures::FutureExt as _;
+use manual_await_async_std::compare::{background, spawn_named};
+use manual_await_async_std::{Awaited, Stopped, await_each, spawn_all, spawn_and_await};
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
 use shared::{Config, EventLog, Job, JobError, Opener};
+
+/// The jobs' output.
+type Output = Result<String, JobError>;
 
 /// Jobs with these delays in seconds, failing and panicking as listed.
 fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
@@ -36,6 +41,23 @@ fn gated(
     panic: &[usize],
 ) -> (Vec<Opener>, Vec<Job>) {
     shared::gates(jobs(log, delays, fail, panic))
+}
+
+/// The jobs as the example hands them to the pattern: a panic comes back as an error.
+fn caught(jobs: Vec<Job>) -> Vec<impl Future<Output = Output> + Send + 'static> {
+    jobs.into_iter()
+        .map(|job| job.run_caught(task::sleep))
+        .collect()
+}
+
+/// The same jobs with their panics left to unwind: a bug, as the pattern sees it.
+fn raw(jobs: Vec<Job>) -> Vec<impl Future<Output = Output> + Send + 'static> {
+    jobs.into_iter().map(|job| job.run(task::sleep)).collect()
+}
+
+/// The message a panic was raised with.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
 }
 
 /// Waits until `done` holds. A working example gets there at once; the minute is only
@@ -72,7 +94,7 @@ fn every_job_runs_at_once_and_the_results_come_in_spawn_order() {
         .into_iter()
         .map(|job| job.gated(gate.clone()))
         .collect();
-    let main = thread::spawn(move || task::block_on(spawn_and_await(jobs)));
+    let main = thread::spawn(move || task::block_on(spawn_and_await(caught(jobs))));
     assert!(eventually(|| log.running().len() == 20), "all 20 started");
     release.open();
     let awaited = main.join().expect("main returns");
@@ -89,7 +111,7 @@ fn every_job_runs_at_once_and_the_results_come_in_spawn_order() {
 fn the_error_surfaces_when_its_handle_is_awaited() {
     let log = EventLog::new(Instant::now);
     let (mut gates, jobs) = gated(&log, &[0.3, 0.1, 0.2, 0.5], &[2], &[]);
-    let main = thread::spawn(move || task::block_on(spawn_and_await(jobs)));
+    let main = thread::spawn(move || task::block_on(spawn_and_await(caught(jobs))));
     let d = gates.pop().expect("D's gate");
     let c = gates.pop().expect("C's gate");
     let b = gates.pop().expect("B's gate");
@@ -104,7 +126,7 @@ fn the_error_surfaces_when_its_handle_is_awaited() {
     let awaited = main.join().expect("main returns");
     drop(d);
     assert_eq!(awaited.results, ok(&[0, 1]));
-    assert_eq!(awaited.error, Some(JobError::Failed(2)));
+    assert_eq!(awaited.error, Some((2, JobError::Failed(2))));
     assert_eq!(awaited.stopped, [(3, Stopped::Cancelled)]);
     let states = [
         Some(Finished),
@@ -116,28 +138,84 @@ fn the_error_surfaces_when_its_handle_is_awaited() {
     assert!(log.running().is_empty());
 }
 
-/// A panicking job is an error like a failing one, and goes no further.
+/// The example's jobs: a panicking job is reported like a failing one, `job 1 panicked`,
+/// and goes no further.
 #[test]
-fn a_panic_is_an_error_like_a_failure() {
+fn a_caught_panic_is_an_error_like_a_failure() {
     let log = EventLog::new(Instant::now);
     let (mut gates, jobs) = gated(&log, &[0.2, 0.1, 0.8], &[], &[1]);
     let c = gates.pop().expect("C's gate");
     // A and B end only once C has started, so that C is cancelled while it runs (were it
     // cancelled before its first poll, it would have no events at all: another story).
-    let main = thread::spawn(move || task::block_on(spawn_and_await(jobs)));
+    let main = thread::spawn(move || task::block_on(spawn_and_await(caught(jobs))));
     assert!(eventually(|| log.running().contains(&2)), "C started");
     gates.into_iter().for_each(Opener::open);
     let awaited = main.join().expect("main returns");
     drop(c);
     assert_eq!(awaited.results, ok(&[0]));
-    assert_eq!(
-        awaited.error.map(|e| e.to_string()),
-        Some("job 1 panicked".into())
-    );
+    let error = awaited.error.map(|(index, e)| (index, e.to_string()));
+    assert_eq!(error, Some((1, "job 1 panicked".into())));
     assert_eq!(awaited.stopped, [(2, Stopped::Cancelled)]);
     assert_eq!(
         log.final_states(3),
         [Some(Finished), Some(Panicked), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty());
+}
+
+/// A panic that reaches the pattern is raised again in main when main gets to that job's
+/// handle, once the later tasks have been cancelled and have stopped: B has panicked, but
+/// main is still waiting for A, and C is still running when A ends.
+#[test]
+fn a_panic_is_raised_again_once_the_others_have_stopped() {
+    let log = EventLog::new(Instant::now);
+    let (mut gates, jobs) = gated(&log, &[0.2, 0.1, 0.8], &[], &[1]);
+    let c = gates.pop().expect("C's gate");
+    let b = gates.pop().expect("B's gate");
+    let main = thread::spawn(move || {
+        task::block_on(AssertUnwindSafe(spawn_and_await(raw(jobs))).catch_unwind())
+    });
+    b.open();
+    assert!(eventually(|| {
+        log.final_states(2)[1] == Some(Panicked) && log.running().contains(&2)
+    }));
+    assert!(!main.is_finished(), "main is still waiting for A");
+    gates.pop().expect("A's gate").open();
+    let raised = main.join().expect("main returns");
+    drop(c);
+    let payload = raised.expect_err("the panic reaches main");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(
+        log.final_states(3),
+        [Some(Finished), Some(Panicked), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty());
+}
+
+/// A job that panicked before main could stop it, after another's error, is a bug too: its
+/// panic is raised in main, instead of the error, once every later task has stopped. (B
+/// panics while main waits for A, which then fails; C is still running.)
+#[test]
+fn a_panic_among_the_stopped_jobs_is_raised_again() {
+    let log = EventLog::new(Instant::now);
+    let (mut gates, jobs) = gated(&log, &[0.3, 0.1, 0.8], &[0], &[1]);
+    let c = gates.pop().expect("C's gate");
+    let b = gates.pop().expect("B's gate");
+    let main = thread::spawn(move || {
+        task::block_on(AssertUnwindSafe(spawn_and_await(raw(jobs))).catch_unwind())
+    });
+    b.open();
+    assert!(eventually(|| {
+        log.final_states(2)[1] == Some(Panicked) && log.running().contains(&2)
+    }));
+    gates.pop().expect("A's gate").open();
+    let raised = main.join().expect("main returns");
+    drop(c);
+    let payload = raised.expect_err("the panic reaches main");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(
+        log.final_states(3),
+        [Some(Failed), Some(Panicked), Some(Cancelled)]
     );
     assert!(log.running().is_empty());
 }
@@ -167,12 +245,12 @@ fn a_job_that_ends_as_it_is_cancelled_keeps_its_result() {
                 _ => job.gated(gate.clone()),
             })
             .collect();
-        let tasks = spawn_all(jobs);
+        let tasks = spawn_all(caught(jobs));
         release.open();
         let awaited = task::block_on(await_each(tasks));
         drop(keep_closed);
         assert_eq!(awaited.results, Vec::<String>::new());
-        assert_eq!(awaited.error, Some(JobError::Failed(0)));
+        assert_eq!(awaited.error, Some((0, JobError::Failed(0))));
         ended += agrees_with_the_events(&awaited, &log, &config);
         assert_eq!(awaited.stopped[7], (8, Stopped::Cancelled));
         assert!(log.running().is_empty());
@@ -186,7 +264,11 @@ const ROUNDS: usize = 1000;
 /// Checks that what main says of each job it stopped is what the job's events say (a
 /// cancelled job may have been cancelled before it ever started), and that a job that
 /// ended is reported with its own result; returns how many had ended.
-fn agrees_with_the_events(awaited: &Awaited, log: &EventLog, config: &Config) -> usize {
+fn agrees_with_the_events(
+    awaited: &Awaited<String, JobError>,
+    log: &EventLog,
+    config: &Config,
+) -> usize {
     let mut ended = 0;
     for (job, stopped) in &awaited.stopped {
         let events = log.events_of(*job);
@@ -214,7 +296,9 @@ fn agrees_with_the_events(awaited: &Awaited, log: &EventLog, config: &Config) ->
 #[test]
 fn named_tasks_behave_the_same() {
     let log = EventLog::new(Instant::now);
-    let tasks = spawn_named(jobs(&log, &[0.2, 0.1], &[], &[])).expect("spawned");
+    let jobs = caught(jobs(&log, &[0.2, 0.1], &[], &[]));
+    let named = ["job-A", "job-B"].map(str::to_owned).into_iter().zip(jobs);
+    let tasks = spawn_named(named).expect("spawned");
     assert_eq!(tasks[1].name(), Some("job-B"));
     let awaited = task::block_on(await_each(tasks));
     assert_eq!(awaited.results, ok(&[0, 1]));
@@ -225,11 +309,17 @@ fn named_tasks_behave_the_same() {
 #[test]
 fn main_works_while_the_tasks_run() {
     let log = EventLog::new(Instant::now);
-    let awaited = task::block_on(background(jobs(&log, &[0.1, 0.3], &[], &[]), secs(0.2)));
+    let awaited = task::block_on(background(
+        caught(jobs(&log, &[0.1, 0.3], &[], &[])),
+        task::sleep(secs(0.2)),
+    ));
     assert_eq!(awaited.results, ok(&[0, 1]));
     assert!(log.elapsed() >= secs(0.3));
     let log = EventLog::new(Instant::now);
-    let awaited = task::block_on(background(jobs(&log, &[0.1], &[], &[]), secs(0.2)));
+    let awaited = task::block_on(background(
+        caught(jobs(&log, &[0.1], &[], &[])),
+        task::sleep(secs(0.2)),
+    ));
     assert_eq!(awaited.results, ok(&[0]));
     assert!(log.elapsed() >= secs(0.2));
 }

@@ -1,15 +1,13 @@
 //! `cargo run -p manual-await-smol`: the command line around the pattern in `lib.rs`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use manual_await_smol::{
-    Awaited, Stopped, await_each, background, drop_tasks, forget, forget_on, spawn_and_await,
-    spawn_on,
-};
+use manual_await_smol::compare::{background, drop_tasks, forget, forget_on, spawn_on};
+use manual_await_smol::{Awaited, Stopped, await_each, spawn_and_await};
 use shared::{
     EventKind, JobError, JobState, Report, Run, Runtime, grouped, output, scenarios::ManualAwait,
 };
-use smol::Executor;
+use smol::{Executor, Timer};
 
 /// This example's own flags, for `--scenario forgotten`.
 #[derive(Clone, Copy, Debug, clap::Args)]
@@ -30,44 +28,27 @@ fn main() -> anyhow::Result<()> {
     // uses the standard clock.
     let (run, scenario, flags) =
         Run::from_args_with::<ManualAwait, Forgotten>(Runtime::Smol, Instant::now);
-    let jobs = run.jobs();
+    // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+    // caught and handed over as the error `job i panicked`, as the contract reports it.
+    let jobs = || {
+        run.jobs()
+            .into_iter()
+            .map(|job| job.run_caught(Timer::after))
+    };
     let main_delay = run.config().main_delay;
 
     let awaited = match scenario {
-        ManualAwait::Default => smol::block_on(spawn_and_await(jobs)),
+        ManualAwait::Default => smol::block_on(spawn_and_await(jobs())),
         ManualAwait::Handle => {
             // Spawning only queues the tasks: they run once main drives the executor.
             let ex = Executor::new();
-            let tasks = spawn_on(&ex, jobs);
+            let count = run.config().delays.len();
+            tracing::info!("main: spawning {count} jobs on its own Executor");
+            let tasks = spawn_on(&ex, jobs());
             smol::block_on(ex.run(await_each(tasks)))
         }
-        ManualAwait::Background => smol::block_on(background(jobs, main_delay)),
-        ManualAwait::Forgotten => {
-            let ex = Executor::new();
-            let causes = if flags.own_executor {
-                smol::block_on(ex.run(forget_on(&ex, jobs, main_delay)));
-                Causes::OWN_EXECUTOR
-            } else if flags.drop_tasks {
-                smol::block_on(drop_tasks(jobs, main_delay));
-                Causes::DROPPED_TASKS
-            } else {
-                smol::block_on(forget(jobs, main_delay));
-                Causes::GLOBAL_EXECUTOR
-            };
-            // Main is done: the report's time, and its pending jobs, are main's.
-            let mut report = run.report();
-            report.pending = run.log().running();
-            // Dropping an `Executor` drops every task still on it: their destructors run
-            // here. smol's global executor is never dropped: the tasks still pending on it
-            // die with the process, and their destructors never run.
-            drop(ex);
-            report.events = run.log().events();
-            run.print(&report)?;
-            if !run.config().json {
-                output::line(&fates(&report, run.config().delays.len(), &causes));
-            }
-            return Ok(());
-        }
+        ManualAwait::Background => smol::block_on(background(jobs(), main_work(main_delay))),
+        ManualAwait::Forgotten => return forgotten(&run, flags),
     };
     let stopped = stopped(&awaited.stopped);
     run.finish(|report| record(report, awaited))?;
@@ -77,19 +58,61 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `forgotten`: main spawns the jobs, detaches (or drops) their tasks, does its own work
+/// and returns; the report then says what the runtime did with each job.
+fn forgotten(run: &Run, flags: Forgotten) -> anyhow::Result<()> {
+    // Nobody awaits these jobs: a panic stays in its task, where the runtime prints it and
+    // carries on.
+    let jobs = run.jobs().into_iter().map(|job| job.run(Timer::after));
+    let main_work = main_work(run.config().main_delay);
+    let ex = Executor::new();
+    let causes = if flags.own_executor {
+        smol::block_on(ex.run(forget_on(&ex, jobs, main_work)));
+        Causes::OWN_EXECUTOR
+    } else if flags.drop_tasks {
+        smol::block_on(drop_tasks(jobs, main_work));
+        Causes::DROPPED_TASKS
+    } else {
+        smol::block_on(forget(jobs, main_work));
+        Causes::GLOBAL_EXECUTOR
+    };
+    tracing::info!("main: returning without awaiting the tasks");
+    // Main is done: the report's time, and its pending jobs, are main's.
+    let mut report = run.report();
+    report.pending = run.log().running();
+    // Dropping an `Executor` drops every task still on it: their destructors run here.
+    // smol's global executor is never dropped: the tasks still pending on it die with the
+    // process, and their destructors never run.
+    drop(ex);
+    report.events = run.log().events();
+    run.print(&report)?;
+    if !run.config().json {
+        output::line(&fates(&report, run.config().delays.len(), &causes));
+    }
+    Ok(())
+}
+
+/// Main's own work while the tasks run: here a sleep, logged so that its thread shows.
+async fn main_work(duration: Duration) {
+    let seconds = duration.as_secs_f64();
+    tracing::info!("main: doing its own work for {seconds:.2}s while the tasks run");
+    Timer::after(duration).await;
+    tracing::info!("main: its own work is done");
+}
+
 /// Records what main received: the results in spawn order, then the error that stopped it.
-fn record(report: &mut Report, awaited: Awaited) {
+fn record(report: &mut Report, awaited: Awaited<String, JobError>) {
     for (job, value) in awaited.results.into_iter().enumerate() {
         report.received(job, &Ok(value));
     }
-    if let Some(err) = awaited.error {
+    if let Some((_, err)) = awaited.error {
         report.raised(&err);
     }
 }
 
 /// What main's cancellation found of each job it had not awaited after the error: the
 /// same story as the jobs' own events (a job that ended in that instant kept its result).
-fn stopped(stopped: &[(usize, Stopped)]) -> String {
+fn stopped(stopped: &[(usize, Stopped<Result<String, JobError>>)]) -> String {
     if stopped.is_empty() {
         return String::new();
     }

@@ -29,6 +29,10 @@
 //!   gets to C's handle after A's. D is still running then: main aborts it and awaits it
 //!   until it has stopped, so D ends `cancelled`. A task that ends just as main aborts it
 //!   keeps its result (see [`Spawned`]).
+//! - With `--panic 2`, the report says `job 2 panicked`, as with `--fail 2`: `main.rs`
+//!   catches each job's panic and hands it over as an error. A panic that reaches
+//!   [`await_each`] is a bug, not an error: it stops the later tasks as on an error, then
+//!   raises the panic again in main.
 //! - `handle`: main spawns from plain, non-async code through the runtime's `Handle`.
 //! - `background`: main's own steps are logged on thread `main`, the jobs on
 //!   `tokio-rt-worker` threads, at the same time.
@@ -37,154 +41,127 @@
 //!   shuts down and drops the tasks still pending; their destructors run, so B ends
 //!   `cancelled`.
 
-use std::time::Duration;
+// The variants shown for comparison (`handle`, `background`, `forgotten`), never to copy.
+pub mod compare;
 
-use shared::{Job, JobError};
-use tokio::runtime::Handle;
-use tokio::task::JoinHandle;
+// ANCHOR: copy
+use std::future::Future;
+use std::{panic, thread};
+use tokio::task::{JoinError, JoinHandle};
 
-/// A spawned job: its number, and the handle that yields its result.
+/// A spawned job's handle, which yields what the job returned.
 ///
-/// The task returns the job's result itself, even when main aborts it: tokio stores the
-/// output of a task whose future completes, also in the poll during which it was
-/// aborted, and awaiting the handle then gives that output, not a cancellation. (The
-/// async-std and smol versions need more: their `cancel()` drops such an output.)
-#[derive(Debug)]
-pub struct Spawned {
-    id: usize,
-    task: JoinHandle<Result<String, JobError>>,
-}
+/// tokio stores the output of a task whose future completes, also in the poll during
+/// which it was aborted, and awaiting the handle then gives that output, not a
+/// cancellation. (The async-std and smol versions need more: their `cancel()` drops such
+/// an output.)
+pub type Spawned<O> = JoinHandle<O>;
 
 /// What main received: the results in spawn order, up to the first error, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Awaited {
+pub struct Awaited<T, E> {
     /// Job i's result is the i-th.
-    pub results: Vec<String>,
-    /// The error that stopped main awaiting.
-    pub error: Option<JobError>,
-    /// After that error, the jobs main had not awaited yet, in spawn order, and what
-    /// became of each when main cancelled it.
-    pub stopped: Vec<(usize, Stopped)>,
+    pub results: Vec<T>,
+    /// The error that stopped main awaiting, with the index of the job that returned it.
+    pub error: Option<(usize, E)>,
+    /// After that error, the jobs main had not awaited yet, by index in spawn order, and
+    /// what became of each when main cancelled it.
+    pub stopped: Vec<(usize, Stopped<Result<T, E>>)>,
 }
 
 /// What became of a task that main cancelled.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Stopped {
+pub enum Stopped<O> {
     /// The cancellation stopped it before its job ended.
     Cancelled,
     /// Its job had ended first (or in the same instant): what it returned, unused.
-    Ended(Result<String, JobError>),
+    Ended(O),
 }
 
 /// `tasks = [create_task(job) ...]; [await t for t in tasks]`.
-pub async fn spawn_and_await(jobs: Vec<Job>) -> Awaited {
+///
+/// # Panics
+///
+/// Raises a job's panic again, as [`await_each`] does.
+pub async fn spawn_and_await<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Awaited<T, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     await_each(spawn_all(jobs)).await
 }
 
 /// `[create_task(job) ...]`: each job starts running now, on the runtime's worker
 /// threads, whether or not anyone ever awaits its handle.
-pub fn spawn_all(jobs: Vec<Job>) -> Vec<Spawned> {
-    jobs.into_iter()
-        .map(|job| {
-            let id = job.id();
-            let task = tokio::spawn(job.run(tokio::time::sleep));
-            Spawned { id, task }
-        })
-        .collect()
-}
-
-/// `loop.create_task(job)`: spawns through an explicit runtime `Handle`, from any thread,
-/// even from code that is not async. `tokio::spawn` needs to be called inside the runtime;
-/// a handle works from a plain thread, a callback or a library that keeps one.
-pub fn spawn_on(runtime: &Handle, jobs: Vec<Job>) -> Vec<Spawned> {
-    tracing::info!(
-        "main: spawning {} jobs through the runtime's Handle",
-        jobs.len()
-    );
-    jobs.into_iter()
-        .map(|job| {
-            let id = job.id();
-            let task = runtime.spawn(job.run(tokio::time::sleep));
-            Spawned { id, task }
-        })
-        .collect()
-}
-
-/// Spawns the jobs, does main's own work of `main_delay` while they run, then awaits them.
-pub async fn background(jobs: Vec<Job>, main_delay: Duration) -> Awaited {
-    let tasks = spawn_all(jobs);
-    main_work(main_delay).await;
-    await_each(tasks).await
-}
-
-/// Fire and forget: spawns the jobs, drops their handles, does main's own work, returns.
-pub async fn forget(jobs: Vec<Job>, main_delay: Duration) {
-    for job in jobs {
-        // Dropping a tokio `JoinHandle` does not cancel its task: the task is detached and
-        // runs on, and nobody will ever see its result or its error.
-        drop(tokio::spawn(job.run(tokio::time::sleep)));
-    }
-    main_work(main_delay).await;
-    tracing::info!("main: returning without awaiting the tasks");
+pub fn spawn_all<F>(jobs: impl IntoIterator<Item = F>) -> Vec<Spawned<F::Output>>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    jobs.into_iter().map(tokio::spawn).collect()
 }
 
 /// Awaits each handle in spawn order. The first error stops it: main has not looked at the
 /// later handles yet, so their tasks are aborted, and awaited until they have stopped.
-pub async fn await_each(tasks: Vec<Spawned>) -> Awaited {
-    let mut results = Vec::new();
-    let mut tasks = tasks.into_iter();
-    while let Some(spawned) = tasks.next() {
-        match joined(spawned).await {
-            Ok(value) => results.push(value),
-            Err(err) => {
-                // A dropped handle would let its task run on behind main's back: abort each
-                // one (aborting a finished task does nothing). `abort` only asks; the task
-                // stops at its next `.await`, so await the handle to know it has stopped.
-                let rest: Vec<Spawned> = tasks.collect();
-                for spawned in &rest {
-                    spawned.task.abort();
-                }
-                let mut stopped = Vec::with_capacity(rest.len());
-                for spawned in rest {
-                    stopped.push(cancelled(spawned).await);
-                }
-                return Awaited {
-                    results,
-                    error: Some(err),
-                    stopped,
-                };
+///
+/// # Panics
+///
+/// A job's panic is raised again in the caller (`resume_unwind`) when main gets to its
+/// handle, once the later tasks have stopped as after an error; so is the panic of a job
+/// that ended before main could stop it.
+pub async fn await_each<T, E>(tasks: Vec<Spawned<Result<T, E>>>) -> Awaited<T, E> {
+    let mut awaited = Awaited {
+        results: Vec::new(),
+        error: None,
+        stopped: Vec::new(),
+    };
+    let mut tasks = tasks.into_iter().enumerate();
+    while let Some((index, task)) = tasks.next() {
+        // Nothing aborts this task while main waits for it: a `JoinError` is its panic (if
+        // the runtime shut down under us, `into_panic` panics with that).
+        match task.await.map_err(JoinError::into_panic) {
+            Ok(Ok(value)) => awaited.results.push(value),
+            Ok(Err(err)) => {
+                awaited.error = Some((index, err));
+                let stopped = stop(tasks).await;
+                awaited.stopped = stopped.unwrap_or_else(|p| panic::resume_unwind(p));
+                break;
+            }
+            Err(payload) => {
+                // The same clean-up as for an error, then the panic goes on in main, as if
+                // main had run the job itself. (Another job's panic meanwhile is dropped.)
+                let _ = stop(tasks).await;
+                panic::resume_unwind(payload);
             }
         }
     }
-    Awaited {
-        results,
-        error: None,
-        stopped: Vec::new(),
+    awaited
+}
+
+/// Stops the tasks main has not awaited, waits until each has, and says what became of
+/// each; `Err` holds the first panic, if a job panicked before it could be stopped.
+async fn stop<O>(
+    tasks: impl Iterator<Item = (usize, Spawned<O>)>,
+) -> thread::Result<Vec<(usize, Stopped<O>)>> {
+    // A dropped handle would let its task run on behind main's back: abort each one
+    // (aborting a finished task does nothing). `abort` only asks; the task stops at its
+    // next `.await`, so await the handle to know it has stopped.
+    let tasks: Vec<_> = tasks.collect();
+    for (_, task) in &tasks {
+        task.abort();
     }
-}
-
-/// Waits for one spawned job and returns what it returned.
-async fn joined(Spawned { id, task }: Spawned) -> Result<String, JobError> {
-    // The `JoinError` means the job panicked (tokio caught the panic): nothing aborts a
-    // task while we wait for it here.
-    task.await.unwrap_or(Err(JobError::Panicked(id)))
-}
-
-/// Waits until an aborted job has stopped, and says what became of it.
-async fn cancelled(Spawned { id, task }: Spawned) -> (usize, Stopped) {
-    // An abort that came too late changes nothing: the handle gives what the job
-    // returned (see [`Spawned`]).
-    match task.await {
-        Ok(result) => (id, Stopped::Ended(result)),
-        Err(err) if err.is_cancelled() => (id, Stopped::Cancelled),
-        Err(_) => (id, Stopped::Ended(Err(JobError::Panicked(id)))),
+    let mut stopped = Vec::with_capacity(tasks.len());
+    let mut panicked = None;
+    for (index, task) in tasks {
+        // An abort that came too late changes nothing: the handle gives what the job
+        // returned (see [`Spawned`]), or its panic.
+        match task.await {
+            Ok(output) => stopped.push((index, Stopped::Ended(output))),
+            Err(err) if err.is_cancelled() => stopped.push((index, Stopped::Cancelled)),
+            Err(err) => panicked = panicked.or(Some(err.into_panic())),
+        }
     }
+    panicked.map_or(Ok(stopped), Err)
 }
-
-/// Main's own work while the tasks run: here a sleep, logged so that its thread shows.
-async fn main_work(duration: Duration) {
-    let seconds = duration.as_secs_f64();
-    tracing::info!("main: doing its own work for {seconds:.2}s while the tasks run");
-    tokio::time::sleep(duration).await;
-    tracing::info!("main: its own work is done");
-}
+// ANCHOR_END: copy

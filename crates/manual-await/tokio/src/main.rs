@@ -1,11 +1,13 @@
 //! `cargo run -p manual-await-tokio`: the command line around the pattern in `lib.rs`.
 
-use manual_await_tokio::{
-    Awaited, Stopped, await_each, background, forget, spawn_and_await, spawn_on,
-};
+use std::time::Duration;
+
+use manual_await_tokio::compare::{background, forget, spawn_on};
+use manual_await_tokio::{Awaited, Stopped, await_each, spawn_and_await};
 use shared::{
     EventKind, JobError, JobState, Report, Run, Runtime, grouped, output, scenarios::ManualAwait,
 };
+use tokio::runtime::Runtime as Tokio;
 
 // No `#[tokio::main]` here: it would build the same runtime, but two scenarios need the
 // runtime itself. `handle` spawns through it from plain code, and `forgotten` shuts it
@@ -20,36 +22,26 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_time()
         .build()?;
-    let jobs = run.jobs();
+    // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+    // caught and handed over as the error `job i panicked`, as the contract reports it.
+    let jobs = || {
+        run.jobs()
+            .into_iter()
+            .map(|job| job.run_caught(tokio::time::sleep))
+    };
     let main_delay = run.config().main_delay;
 
     let awaited = match scenario {
-        ManualAwait::Default => runtime.block_on(spawn_and_await(jobs)),
+        ManualAwait::Default => runtime.block_on(spawn_and_await(jobs())),
         ManualAwait::Handle => {
             // Spawned from `main`'s own thread, outside the runtime: only a handle can.
-            let tasks = spawn_on(runtime.handle(), jobs);
+            let count = run.config().delays.len();
+            tracing::info!("main: spawning {count} jobs through the runtime's Handle");
+            let tasks = spawn_on(runtime.handle(), jobs());
             runtime.block_on(await_each(tasks))
         }
-        ManualAwait::Background => runtime.block_on(background(jobs, main_delay)),
-        ManualAwait::Forgotten => {
-            runtime.block_on(forget(jobs, main_delay));
-            // Main is done: the report's time, and its pending jobs, are main's.
-            let mut report = run.report();
-            report.pending = run.log().running();
-            // Returning from `#[tokio::main]` does this: the runtime shuts down, drops every
-            // task still pending, and waits for its threads. The jobs' destructors run here.
-            drop(runtime);
-            report.events = run.log().events();
-            run.print(&report)?;
-            if !run.config().json {
-                output::line(&fates(
-                    &report,
-                    run.config().delays.len(),
-                    &Causes::SHUTDOWN,
-                ));
-            }
-            return Ok(());
-        }
+        ManualAwait::Background => runtime.block_on(background(jobs(), main_work(main_delay))),
+        ManualAwait::Forgotten => return forgotten(&run, runtime),
     };
     let stopped = stopped(&awaited.stopped);
     run.finish(|report| record(report, awaited))?;
@@ -59,19 +51,56 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `forgotten`: main spawns the jobs, drops their handles, does its own work and returns;
+/// the report then says what the runtime did with each job.
+fn forgotten(run: &Run, runtime: Tokio) -> anyhow::Result<()> {
+    // Nobody awaits these jobs: a panic stays in its task, where the runtime prints it and
+    // carries on.
+    let jobs = run
+        .jobs()
+        .into_iter()
+        .map(|job| job.run(tokio::time::sleep));
+    runtime.block_on(forget(jobs, main_work(run.config().main_delay)));
+    tracing::info!("main: returning without awaiting the tasks");
+    // Main is done: the report's time, and its pending jobs, are main's.
+    let mut report = run.report();
+    report.pending = run.log().running();
+    // Returning from `#[tokio::main]` does this: the runtime shuts down, drops every task
+    // still pending, and waits for its threads. The jobs' destructors run here.
+    drop(runtime);
+    report.events = run.log().events();
+    run.print(&report)?;
+    if !run.config().json {
+        output::line(&fates(
+            &report,
+            run.config().delays.len(),
+            &Causes::SHUTDOWN,
+        ));
+    }
+    Ok(())
+}
+
+/// Main's own work while the tasks run: here a sleep, logged so that its thread shows.
+async fn main_work(duration: Duration) {
+    let seconds = duration.as_secs_f64();
+    tracing::info!("main: doing its own work for {seconds:.2}s while the tasks run");
+    tokio::time::sleep(duration).await;
+    tracing::info!("main: its own work is done");
+}
+
 /// Records what main received: the results in spawn order, then the error that stopped it.
-fn record(report: &mut Report, awaited: Awaited) {
+fn record(report: &mut Report, awaited: Awaited<String, JobError>) {
     for (job, value) in awaited.results.into_iter().enumerate() {
         report.received(job, &Ok(value));
     }
-    if let Some(err) = awaited.error {
+    if let Some((_, err)) = awaited.error {
         report.raised(&err);
     }
 }
 
 /// What main's cancellation found of each job it had not awaited after the error: the
 /// same story as the jobs' own events (a job that ended in that instant kept its result).
-fn stopped(stopped: &[(usize, Stopped)]) -> String {
+fn stopped(stopped: &[(usize, Stopped<Result<String, JobError>>)]) -> String {
     if stopped.is_empty() {
         return String::new();
     }

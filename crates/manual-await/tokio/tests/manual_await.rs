@@ -6,13 +6,18 @@
 //! test needs worker threads, which a paused clock cannot have: its jobs wait on a gate
 //! instead of a timer, and take no time.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use manual_await_tokio::{
-    Awaited, Stopped, await_each, background, forget, spawn_all, spawn_and_await, spawn_on,
-};
+use futures::FutureExt as _;
+use manual_await_tokio::compare::{background, forget, spawn_on};
+use manual_await_tokio::{Awaited, Stopped, await_each, spawn_all, spawn_and_await};
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
 use shared::{Config, EventKind, EventLog, Job, JobError};
+
+/// The jobs' output.
+type Output = Result<String, JobError>;
 
 /// A log on tokio's (paused) clock.
 fn log() -> EventLog {
@@ -20,11 +25,39 @@ fn log() -> EventLog {
 }
 
 /// Jobs with these delays in seconds, failing and panicking as listed.
-fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+fn config(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
+    shared::quiet_job_panics();
     Config::with_delays(delays)
         .failing(fail)
         .panicking(panic)
         .jobs(log)
+}
+
+/// The jobs as the example hands them to the pattern: a panic comes back as an error.
+fn jobs(
+    log: &EventLog,
+    delays: &[f64],
+    fail: &[usize],
+    panic: &[usize],
+) -> Vec<impl Future<Output = Output> + Send + 'static> {
+    let jobs = config(log, delays, fail, panic).into_iter();
+    jobs.map(|job| job.run_caught(tokio::time::sleep)).collect()
+}
+
+/// The same jobs with their panics left to unwind: a bug, as the pattern sees it.
+fn raw(
+    log: &EventLog,
+    delays: &[f64],
+    fail: &[usize],
+    panic: &[usize],
+) -> Vec<impl Future<Output = Output> + Send + 'static> {
+    let jobs = config(log, delays, fail, panic).into_iter();
+    jobs.map(|job| job.run(tokio::time::sleep)).collect()
+}
+
+/// The message a panic was raised with.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
 }
 
 fn ok(values: &[usize]) -> Vec<String> {
@@ -67,7 +100,7 @@ async fn the_error_surfaces_when_its_handle_is_awaited() {
     let log = log();
     let awaited = spawn_and_await(jobs(&log, &[3.0, 1.0, 2.0, 4.0], &[2], &[])).await;
     assert_eq!(awaited.results, ok(&[0, 1]));
-    assert_eq!(awaited.error, Some(JobError::Failed(2)));
+    assert_eq!(awaited.error, Some((2, JobError::Failed(2))));
     assert_eq!(awaited.stopped, [(3, Stopped::Cancelled)]);
     assert_eq!(log.elapsed(), Duration::from_secs(3));
     let states = [
@@ -80,20 +113,59 @@ async fn the_error_surfaces_when_its_handle_is_awaited() {
     assert!(log.running().is_empty());
 }
 
-/// A panicking job is an error like a failing one, and goes no further.
+/// The example's jobs: a panicking job is reported like a failing one, `job 1 panicked`,
+/// and goes no further.
 #[tokio::test(start_paused = true)]
-async fn a_panic_is_an_error_like_a_failure() {
+async fn a_caught_panic_is_an_error_like_a_failure() {
     let log = log();
     let awaited = spawn_and_await(jobs(&log, &[2.0, 1.0, 3.0], &[], &[1])).await;
     assert_eq!(awaited.results, ok(&[0]));
-    assert_eq!(
-        awaited.error.map(|e| e.to_string()),
-        Some("job 1 panicked".into())
-    );
+    let error = awaited.error.map(|(index, e)| (index, e.to_string()));
+    assert_eq!(error, Some((1, "job 1 panicked".into())));
+    assert_eq!(awaited.stopped, [(2, Stopped::Cancelled)]);
     assert_eq!(
         log.final_states(3),
         [Some(Finished), Some(Panicked), Some(Cancelled)]
     );
+    assert!(log.running().is_empty());
+}
+
+/// A panic that reaches the pattern is raised again in main when main gets to that job's
+/// handle (at 2 s, after A's, though B panicked at 1 s), once the later tasks have been
+/// aborted and have stopped.
+#[tokio::test(start_paused = true)]
+async fn a_panic_is_raised_again_once_the_others_have_stopped() {
+    let log = log();
+    let raised = AssertUnwindSafe(spawn_and_await(raw(&log, &[2.0, 1.0, 3.0], &[], &[1])))
+        .catch_unwind()
+        .await;
+    let payload = raised.expect_err("the panic reaches main");
+    assert_eq!(message(&*payload), Some("job 1 panicked"));
+    assert_eq!(log.elapsed(), Duration::from_secs(2));
+    assert_eq!(
+        log.final_states(3),
+        [Some(Finished), Some(Panicked), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty());
+}
+
+/// A job that panicked before main could stop it, after another's error, is a bug too: its
+/// panic is raised in main, instead of the error, once every later task has stopped.
+#[tokio::test(start_paused = true)]
+async fn a_panic_among_the_stopped_jobs_is_raised_again() {
+    let log = log();
+    let jobs = raw(&log, &[3.0, 1.0, 2.0, 4.0], &[1], &[2]);
+    let raised = AssertUnwindSafe(spawn_and_await(jobs)).catch_unwind().await;
+    let payload = raised.expect_err("the panic reaches main");
+    assert_eq!(message(&*payload), Some("job 2 panicked"));
+    assert_eq!(log.elapsed(), Duration::from_secs(3));
+    let states = [
+        Some(Finished),
+        Some(Failed),
+        Some(Panicked),
+        Some(Cancelled),
+    ];
+    assert_eq!(log.final_states(4), states);
     assert!(log.running().is_empty());
 }
 
@@ -114,11 +186,13 @@ async fn spawning_on_a_handle_behaves_the_same() {
 #[tokio::test(start_paused = true)]
 async fn main_works_while_the_tasks_run() {
     let log = log();
-    let awaited = background(jobs(&log, &[1.0, 3.0], &[], &[]), Duration::from_secs(2)).await;
+    let main_work = tokio::time::sleep(Duration::from_secs(2));
+    let awaited = background(jobs(&log, &[1.0, 3.0], &[], &[]), main_work).await;
     assert_eq!(awaited.results, ok(&[0, 1]));
     assert_eq!(log.elapsed(), Duration::from_secs(3));
     let log = self::log();
-    let awaited = background(jobs(&log, &[1.0], &[], &[]), Duration::from_secs(2)).await;
+    let main_work = tokio::time::sleep(Duration::from_secs(2));
+    let awaited = background(jobs(&log, &[1.0], &[], &[]), main_work).await;
     assert_eq!(awaited.results, ok(&[0]));
     assert_eq!(log.elapsed(), Duration::from_secs(2));
 }
@@ -128,7 +202,7 @@ async fn main_works_while_the_tasks_run() {
 async fn a_dropped_handle_lets_its_task_run_on() {
     let log = log();
     let job = jobs(&log, &[1.0], &[], &[]).remove(0);
-    drop(tokio::spawn(job.run(tokio::time::sleep)));
+    drop(tokio::spawn(job));
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(log.final_state(0), Some(Finished));
 }
@@ -145,7 +219,8 @@ fn runtime_shutdown_drops_a_forgotten_task_and_runs_its_destructor() {
         .expect("a runtime");
     let log = runtime.block_on(async {
         let log = log();
-        forget(jobs(&log, &[1.0, 3.0], &[], &[]), Duration::from_secs(2)).await;
+        let main_work = tokio::time::sleep(Duration::from_secs(2));
+        forget(jobs(&log, &[1.0, 3.0], &[], &[]), main_work).await;
         log
     });
     assert_eq!(
@@ -179,22 +254,21 @@ fn a_job_that_ends_as_it_is_aborted_keeps_its_result() {
         let config = Config::with_delays(&[1.0; 9])
             .failing(&[0, 2, 5])
             .panicking(&[3, 6]);
-        let jobs: Vec<Job> = config
-            .jobs(&log)
-            .into_iter()
-            .map(|job| match job.id() {
+        let jobs = config.jobs(&log).into_iter().map(|job| {
+            let job = match job.id() {
                 8 => job.gated(held.clone()),
                 _ => job.gated(gate.clone()),
-            })
-            .collect();
+            };
+            job.run_caught(tokio::time::sleep)
+        });
         let awaited = runtime.block_on(async {
-            let tasks = spawn_all(jobs);
+            let tasks = spawn_all(jobs.collect::<Vec<_>>());
             release.open();
             await_each(tasks).await
         });
         drop(keep_closed);
         assert_eq!(awaited.results, Vec::<String>::new());
-        assert_eq!(awaited.error, Some(JobError::Failed(0)));
+        assert_eq!(awaited.error, Some((0, JobError::Failed(0))));
         ended += agrees_with_the_events(&awaited, &log, &config);
         assert_eq!(awaited.stopped[7], (8, Stopped::Cancelled));
         assert!(log.running().is_empty());
@@ -208,7 +282,11 @@ const ROUNDS: usize = 1000;
 /// Checks that what main says of each job it stopped is what the job's events say (a
 /// cancelled job may have been cancelled before it ever started), and that a job that
 /// ended is reported with its own result; returns how many had ended.
-fn agrees_with_the_events(awaited: &Awaited, log: &EventLog, config: &Config) -> usize {
+fn agrees_with_the_events(
+    awaited: &Awaited<String, JobError>,
+    log: &EventLog,
+    config: &Config,
+) -> usize {
     let mut ended = 0;
     for (job, stopped) in &awaited.stopped {
         let events = log.events_of(*job);
