@@ -23,34 +23,33 @@
 //!
 //! What to notice:
 //!
-//! - `wait` never raises: a failed or panicked job is in `done` with its error, and the
-//!   outcome is `ok` in every scenario.
 //! - `first-completed` returns after 1 s with B done and A, C pending; `timeout` returns
 //!   after 1.5 s with the same two sets; `all` after 3 s. `done` lists the jobs in the order
 //!   they completed (Python hands back an unordered set).
-//! - Each task hands its job's result over itself, on a channel, and says when it has
-//!   started: `wait` reads the channel, so the results come in completion order, and it
-//!   looks at the clock only once every task has started, as Python's `wait` does (with
-//!   `--timeout 0`, every job starts, and is then cancelled).
-//! - Python's `wait` leaves the pending tasks running. This program then cancels them and
-//!   waits until they have stopped, so A and C end `cancelled` and nothing runs on behind
-//!   main's back. A dropped async-std `JoinHandle` does not cancel its task, it detaches
-//!   it; `cancel().await` stops the task and returns once it has stopped.
+//! - `wait` never raises: a failed job is in `done` with its error, and so is a panicked one
+//!   (`job 0 panicked`), since `main.rs` catches each job's panic. A panic that reaches
+//!   `wait` is a bug: it cancels every task, waits until they have stopped, and raises it.
+//! - `wait` looks at the clock only once every task has started (each drops its end of a
+//!   channel in its first poll), as Python's does: with `--timeout 0`, every job starts,
+//!   and is then cancelled.
+//! - Python's `wait` leaves the pending tasks running; this program then cancels them and
+//!   waits until they have stopped, so A and C end `cancelled`. A dropped async-std
+//!   `JoinHandle` does not even cancel its task: it detaches it, and the task runs on.
 //! - The jobs run on async-std's executor threads (`async-std/runtime`): `task::spawn`
 //!   hands them to its global executor.
 //!
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
-use std::panic::AssertUnwindSafe;
-use std::time::{Duration, Instant};
-
-use async_std::channel::{self, Receiver, Sender};
+// ANCHOR: copy
+use async_std::channel::{self, Receiver};
 use async_std::future;
 use async_std::task::{self, JoinHandle};
 use futures::FutureExt as _;
 use futures::future::join_all;
-use shared::{Job, JobError};
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 
 /// When [`wait`] returns: Python's `return_when`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,170 +58,163 @@ pub enum ReturnWhen {
     AllCompleted,
     /// `FIRST_COMPLETED`: when any task is done.
     FirstCompleted,
-    /// `FIRST_EXCEPTION`: when any task fails (or panics), or else when every task is done.
+    /// `FIRST_EXCEPTION`: when any task fails, or else when every task is done.
     FirstException,
 }
 
-/// A done job: its number, and its result or error.
-pub type Done = (usize, Result<String, JobError>);
+/// A done job: its index in the input, and what it returned.
+pub type Done<T, E> = (usize, Result<T, E>);
+
+/// What a task hands over: its job's index, and what the job returned, or its panic.
+type Ended<T, E> = (usize, std::thread::Result<Result<T, E>>);
 
 /// The running jobs: Python's list of tasks.
 #[derive(Debug)]
-pub struct Tasks {
-    /// Each task's job number, by its place in spawn order.
-    jobs: Vec<usize>,
-    /// The tasks' handles, by place.
+pub struct Tasks<T, E> {
+    /// The tasks' handles, by index.
     handles: Vec<JoinHandle<()>>,
-    /// What the tasks tell: that one has started, or what one's job gave.
-    steps: Receiver<Step>,
-    /// How many tasks have not said yet that they have started.
-    unstarted: usize,
-    /// Whether each task's result has been handed back, by place.
+    /// Closes once every task has started: each drops its sender in its first poll.
+    started: Receiver<()>,
+    /// Each task hands over its job's index and result, in the order they complete.
+    ends: Receiver<Ended<T, E>>,
+    /// Whether each job's result has been handed back, by index.
     received: Vec<bool>,
 }
 
-/// What a task tells [`wait`].
-#[derive(Debug)]
-enum Step {
-    /// The task has taken its first step (it is taking it, on another thread).
-    Started,
-    /// The job in this place gave this.
-    Ended(usize, Result<String, JobError>),
-}
-
-/// Spawns every job, like `asyncio.create_task`: each one starts as soon as a thread of
-/// the executor polls it.
-pub fn spawn_all(jobs: Vec<Job>) -> Tasks {
-    let (tell, steps) = channel::unbounded();
-    let mut tasks = Tasks {
-        jobs: jobs.iter().map(Job::id).collect(),
-        handles: Vec::with_capacity(jobs.len()),
-        steps,
-        unstarted: jobs.len(),
-        received: vec![false; jobs.len()],
-    };
-    for (place, job) in jobs.into_iter().enumerate() {
-        tasks
-            .handles
-            .push(task::spawn(telling(job, place, tell.clone())));
+/// Spawns every job, like `asyncio.create_task`: each starts when an executor thread polls it.
+///
+/// # Panics
+///
+/// Never itself: a job's panic comes out of [`wait`] or [`cancel`].
+pub fn spawn_all<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Tasks<T, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let ((starting, started), (ended, ends)) = (channel::unbounded(), channel::unbounded());
+    let handles: Vec<_> = (jobs.into_iter().enumerate())
+        .map(|(index, job)| {
+            let (starting, ended) = (starting.clone(), ended.clone());
+            task::spawn(async move {
+                // In the same poll as the job's first step: even if the task is cancelled
+                // now, that poll goes on, so a job that `wait` saw start does start.
+                drop(starting);
+                // The result is handed over from inside the task (see `Tasks::stop`), and
+                // a panic is only carried to the caller, who raises it again.
+                let result = AssertUnwindSafe(job).catch_unwind().await;
+                let _ = ended.try_send((index, result));
+            })
+        })
+        .collect();
+    let received = vec![false; handles.len()];
+    Tasks {
+        handles,
+        started,
+        ends,
+        received,
     }
-    tasks
 }
 
 /// `done, pending = await asyncio.wait(tasks, return_when=..., timeout=...)`: waits until
 /// `return_when` holds or `timeout` passes, then returns the done jobs in the order they
-/// completed, and the pending ones in job order. The pending tasks stay in `tasks`, still
+/// completed, and the indices of the pending ones. The pending tasks stay in `tasks`, still
 /// running: what happens to them is the caller's choice, as in Python.
-pub async fn wait(
-    tasks: &mut Tasks,
+///
+/// # Panics
+///
+/// Python's `wait` never raises, but a panic is a bug, not a result: if a job panics, `wait`
+/// cancels every task, waits until they have stopped, then raises the panic again.
+pub async fn wait<T, E>(
+    tasks: &mut Tasks<T, E>,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
-) -> (Vec<Done>, Vec<usize>) {
+) -> (Vec<Done<T, E>>, Vec<usize>) {
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    // Python's `wait` cannot return before every task has run its first step (they were
+    // scheduled before its timer), while an async-std task starts when a thread gets to
+    // it: so wait until every task has dropped its sender, then look at the condition and
+    // clock.
+    let _ = tasks.started.recv().await;
     let (mut done, mut failed) = (Vec::new(), false);
-    let mut left = tasks.received.iter().filter(|&&received| !received).count();
     loop {
-        // Python's `wait` cannot return before every task has run its first step (they
-        // were scheduled before its timer), while an async-std task starts when a thread
-        // gets to it: so the condition and the clock count only once every task has started.
-        let started = tasks.unstarted == 0;
         let holds = match return_when {
-            ReturnWhen::AllCompleted => left == 0,
-            ReturnWhen::FirstCompleted => !done.is_empty() || left == 0,
-            ReturnWhen::FirstException => failed || left == 0,
+            // Holds once every task is done: the loop ends when `recv` says so.
+            ReturnWhen::AllCompleted => false,
+            ReturnWhen::FirstCompleted => !done.is_empty(),
+            ReturnWhen::FirstException => failed,
         };
-        if started && holds {
+        if holds {
             break;
         }
-        let step = match deadline {
-            // `future::timeout` polls the next step first, so a result that is ready at the
-            // deadline still counts. If the deadline wins, dropping `recv()` loses nothing:
-            // `recv` is cancel-safe, and a task that has not completed stays in `tasks`.
-            Some(deadline) if started => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                match future::timeout(left, tasks.steps.recv()).await {
-                    Ok(step) => step,
+        let ended = match deadline {
+            // `future::timeout` polls `recv` first, so a job done at the deadline counts.
+            // If the deadline wins, dropping `recv()` loses nothing: it is cancel-safe.
+            Some(deadline) => {
+                let time_left = deadline.saturating_duration_since(Instant::now());
+                match future::timeout(time_left, tasks.ends.recv()).await {
+                    Ok(ended) => ended,
                     Err(_timed_out) => break,
                 }
             }
-            _ => tasks.steps.recv().await,
+            None => tasks.ends.recv().await,
         };
-        // `Err`: the channel is closed, every task has ended (it cannot happen before
-        // every result is in, since `tasks` holds the receiver).
-        let Ok(step) = step else { break };
-        if let Some((job, result)) = tasks.step(step) {
-            failed |= result.is_err();
-            left -= 1;
-            done.push((job, result));
-        }
+        // `Err`: the channel is empty and closed (every task has dropped its sender), every
+        // task is done.
+        let Ok(ended) = ended else { break };
+        let (index, result) = tasks.take(ended).await;
+        failed |= result.is_err();
+        done.push((index, result));
     }
-    // Python's `done` is every task that is done when `wait` returns: take the tasks that
-    // completed at the same moment too, without waiting for any other.
-    while let Ok(step) = tasks.steps.try_recv() {
-        done.extend(tasks.step(step));
+    // Python's `done` is every task done when `wait` returns: take the ones that completed
+    // at the same moment too, without waiting for any other.
+    while let Ok(ended) = tasks.ends.try_recv() {
+        done.push(tasks.take(ended).await);
     }
-    let pending = tasks
-        .jobs
-        .iter()
-        .zip(&tasks.received)
-        .filter_map(|(&job, &received)| (!received).then_some(job))
-        .collect();
-    (done, pending)
+    let pending = (0..tasks.received.len()).filter(|&index| !tasks.received[index]);
+    (done, pending.collect())
 }
 
-/// Cancels every task still pending, waits until each one has stopped, and returns what
-/// the ones that completed meanwhile gave: a job can end at the very moment it is
+/// Cancels every task still pending, waits until each one has stopped, and returns the
+/// results of the jobs that completed meanwhile: a job can end at the very moment it is
 /// cancelled, and its result is not lost.
-pub async fn cancel(mut tasks: Tasks) -> Vec<Done> {
-    // A dropped async-std `JoinHandle` would let its task run on; `cancel().await` stops it
-    // and returns once it has really stopped (at once for a task that is done), so no job
-    // is left running when this returns. What `cancel().await` returns is not the result:
-    // see `telling`.
-    join_all(
-        std::mem::take(&mut tasks.handles)
-            .into_iter()
-            .map(JoinHandle::cancel),
-    )
-    .await;
+///
+/// # Panics
+///
+/// If a job panicked, the panic is raised again once every task has stopped.
+pub async fn cancel<T, E>(mut tasks: Tasks<T, E>) -> Vec<Done<T, E>> {
+    tasks.stop().await;
     let mut late = Vec::new();
-    while let Ok(step) = tasks.steps.try_recv() {
-        late.extend(tasks.step(step));
+    while let Ok(ended) = tasks.ends.try_recv() {
+        late.push(tasks.take(ended).await);
     }
     late
 }
 
-impl Tasks {
-    /// Takes in what a task told: a start is counted; a result is returned with its job's
-    /// number, and marked as handed back.
-    fn step(&mut self, step: Step) -> Option<Done> {
-        match step {
-            Step::Started => {
-                self.unstarted -= 1;
-                None
+impl<T, E> Tasks<T, E> {
+    /// Takes in what a task handed over: a job's result is marked received and returned,
+    /// and a panic is raised again once every task has stopped.
+    async fn take(&mut self, (index, ended): Ended<T, E>) -> Done<T, E> {
+        match ended {
+            Ok(result) => {
+                self.received[index] = true;
+                (index, result)
             }
-            Step::Ended(place, result) => {
-                self.received[place] = true;
-                Some((self.jobs[place], result))
+            Err(payload) => {
+                self.stop().await;
+                panic::resume_unwind(payload)
             }
         }
     }
-}
 
-/// A task's body: says that the task has started, runs `job`, and hands its result over,
-/// from inside the task, in the poll in which the job ends (a panic is caught there too).
-///
-/// Why not take the result from the task: a job can end on another thread at the very
-/// moment it is cancelled, and async-task (which runs async-std's tasks) drops the output of a
-/// task that completes after `cancel()` has marked it closed: `cancel().await` then says
-/// `None`, as if the job had been cancelled. What the task has handed over stays ours.
-async fn telling(job: Job, place: usize, tell: Sender<Step>) {
-    // Said in the task's first poll, in the same poll as the job's first step. (An
-    // unbounded channel never refuses a message while its receiver is alive.)
-    let _ = tell.try_send(Step::Started);
-    let id = job.id();
-    let result = AssertUnwindSafe(job.run(task::sleep))
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(id)));
-    let _ = tell.try_send(Step::Ended(place, result));
+    /// Cancels every task, and waits until each one has stopped.
+    async fn stop(&mut self) {
+        // Dropping a `JoinHandle` lets its task run on; `cancel().await` stops it and
+        // returns once it has stopped. What that returns is not the result: async-task,
+        // which runs async-std's tasks, drops the output of a task that completes on
+        // another thread after `cancel()` has marked it closed. What a task has handed
+        // over stays ours.
+        join_all(self.handles.drain(..).map(JoinHandle::cancel)).await;
+    }
 }
+// ANCHOR_END: copy

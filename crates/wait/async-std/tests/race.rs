@@ -17,7 +17,7 @@
 use std::time::{Duration, Instant};
 
 use shared::EventKind::{Cancelled, Finished};
-use shared::{Config, EventLog, Job, Opener};
+use shared::{Config, EventLog, Job, JobError, Opener};
 use wait_async_std::{Done, ReturnWhen, cancel, spawn_all, wait};
 
 /// How many times each race is run.
@@ -27,7 +27,7 @@ fn log() -> EventLog {
     EventLog::new(Instant::now)
 }
 
-fn ok(job: usize) -> Done {
+fn ok(job: usize) -> Done<String, JobError> {
     (job, Ok(format!("job {job} result")))
 }
 
@@ -55,7 +55,10 @@ fn jobs_that_end_as_they_are_cancelled_keep_their_results() {
         let log = log();
         let (first, rest, jobs) = racing_jobs(&log);
         let (done, pending, late) = async_std::task::block_on(async {
-            let mut tasks = spawn_all(jobs);
+            let mut tasks = spawn_all(
+                jobs.into_iter()
+                    .map(|job| job.run_caught(async_std::task::sleep)),
+            );
             first.open();
             let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
             // The other jobs end on the executor threads as `cancel` cancels them.
@@ -92,7 +95,10 @@ fn a_job_that_only_yields_is_done_or_cancelled_under_a_timeout_of_zero() {
         let mut jobs = Config::with_delays(&[0.0, 1.0]).jobs(&log);
         jobs[1] = jobs[1].clone().gated(gate);
         let (done, pending, late) = async_std::task::block_on(async {
-            let mut tasks = spawn_all(jobs);
+            let mut tasks = spawn_all(
+                jobs.into_iter()
+                    .map(|job| job.run_caught(async_std::task::sleep)),
+            );
             let (done, pending) =
                 wait(&mut tasks, ReturnWhen::AllCompleted, Some(Duration::ZERO)).await;
             (done, pending, cancel(tasks).await)

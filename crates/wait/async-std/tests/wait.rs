@@ -9,29 +9,56 @@
 //! left only where a load cannot change the answer: a timeout never returns early. The
 //! exact times are the tokio tests', on a paused clock.
 
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
+use futures::FutureExt as _;
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
-use shared::{Config, EventLog, JobError, Opener};
+use shared::{Config, EventLog, Job, JobError, Opener};
 use wait_async_std::{Done, ReturnWhen, Tasks, cancel, spawn_all, wait};
 
-/// The tutorial's three jobs (A, B, C), spawned, each on its gate. The gates of the jobs
-/// in `ending` are opened in that order by a helper thread, each once the job before it
-/// has ended; the others stay shut (the returned openers keep them so).
+/// The shared jobs' tasks: each gives `job i result` or a `JobError`.
+type JobTasks = Tasks<String, JobError>;
+
+/// The tutorial's three jobs (A, B, C), spawned as the examples do (each with its panic
+/// caught, `Job::run_caught`), each on its gate. The gates of the jobs in `ending` are
+/// opened in that order by a helper thread, each once the job before it has ended; the
+/// others stay shut (the returned openers keep them so).
 fn tutorial(
     log: &EventLog,
     ending: &[usize],
     fail: &[usize],
     panic: &[usize],
-) -> (Vec<Opener>, Tasks) {
-    // A simulated panic prints one line: a backtrace takes long enough to print to hold up
-    // the executor threads that run every test's jobs.
-    shared::quiet_job_panics();
+) -> (Vec<Opener>, JobTasks) {
+    let (openers, jobs) = gated(log, ending, fail, panic);
+    let caught = jobs
+        .into_iter()
+        .map(|job| job.run_caught(async_std::task::sleep));
+    (openers, spawn_all(caught))
+}
+
+/// The tutorial's jobs with A's panic not caught (`Job::run`, as a job with a bug would
+/// be), on gates opened as [`tutorial`] says.
+fn tutorial_with_a_bug(log: &EventLog, ending: &[usize]) -> (Vec<Opener>, JobTasks) {
+    let (openers, jobs) = gated(log, ending, &[], &[0]);
+    let raw = jobs.into_iter().map(|job| job.run(async_std::task::sleep));
+    (openers, spawn_all(raw))
+}
+
+/// The tutorial's three jobs, each on its gate, opened as [`tutorial`] says.
+fn gated(
+    log: &EventLog,
+    ending: &[usize],
+    fail: &[usize],
+    panic: &[usize],
+) -> (Vec<Opener>, Vec<Job>) {
+    // Every panic in these tests is a simulated one, and prints nothing: a backtrace takes
+    // long enough to print to hold up the executor threads that run every test's jobs.
+    shared::silence_job_panics();
     let config = Config::with_delays(&[2.0, 1.0, 3.0])
         .failing(fail)
         .panicking(panic);
     let (openers, jobs) = shared::gates(config.jobs(log));
-    let tasks = spawn_all(jobs);
     let mut openers: Vec<Option<Opener>> = openers.into_iter().map(Some).collect();
     let order: Vec<(usize, Opener)> = ending
         .iter()
@@ -47,10 +74,15 @@ fn tutorial(
             }
         }
     });
-    (openers.into_iter().flatten().collect(), tasks)
+    (openers.into_iter().flatten().collect(), jobs)
 }
 
-fn ok(job: usize) -> Done {
+/// The message a simulated panic carries.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
+}
+
+fn ok(job: usize) -> Done<String, JobError> {
     (job, Ok(format!("job {job} result")))
 }
 
@@ -107,6 +139,12 @@ fn first_completed_returns_the_fastest_and_leaves_the_rest_pending() {
         let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
         assert_eq!(done, [ok(1)]);
         assert_eq!(pending, [0, 2]);
+        // A task says it has started just before its job records `started`, in the same
+        // poll, on the executor's thread: that poll may still be running here.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while log.running() != [0, 2] && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         assert_eq!(
             log.running(),
             [0, 2],
@@ -150,8 +188,8 @@ fn first_exception_returns_at_the_first_failure() {
     assert!(log.running().is_empty());
 }
 
-/// A panicking job counts as an exception: its error says `job 0 panicked`, and the panic
-/// goes no further.
+/// A panic caught as an error (`Job::run_caught`, as the examples do) counts as an
+/// exception: its error says `job 0 panicked`.
 #[test]
 fn first_exception_counts_a_panic() {
     let log = EventLog::new(Instant::now);
@@ -169,6 +207,48 @@ fn first_exception_counts_a_panic() {
     let states = [Some(Panicked), Some(Finished), Some(Cancelled)];
     assert_eq!(log.final_states(3), states);
     assert!(log.running().is_empty());
+}
+
+/// A panic that is not caught is a bug, not an error: `wait` cancels every task, waits
+/// until they have stopped, then raises the panic again in its caller.
+#[test]
+fn a_panic_is_raised_again_once_every_task_has_stopped() {
+    let log = EventLog::new(Instant::now);
+    let payload = async_std::task::block_on(async {
+        let (_shut, mut tasks) = tutorial_with_a_bug(&log, &[1, 0]);
+        let waited = AssertUnwindSafe(wait(&mut tasks, ReturnWhen::AllCompleted, None))
+            .catch_unwind()
+            .await;
+        waited.expect_err("the panic goes on in the caller")
+    });
+    assert_eq!(message(&*payload), Some("job 0 panicked"));
+    let states = [Some(Panicked), Some(Finished), Some(Cancelled)];
+    assert_eq!(log.final_states(3), states);
+    assert!(log.running().is_empty(), "nothing is left running");
+}
+
+/// A job that panics after `wait` has returned: `cancel` raises the panic, once every
+/// other task has stopped.
+#[test]
+fn cancel_raises_a_panic_that_happened_after_wait() {
+    let log = EventLog::new(Instant::now);
+    let payload = async_std::task::block_on(async {
+        let (shut, mut tasks) = tutorial_with_a_bug(&log, &[1]);
+        let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
+        assert_eq!((done, pending), (vec![ok(1)], vec![0, 2]));
+        // A panics now, while nobody waits on it (`shut` holds A's and C's gates).
+        let [a, _c] = <[Opener; 2]>::try_from(shut).expect("A's and C's gates");
+        a.open();
+        while log.final_state(0).is_none() {
+            async_std::task::sleep(Duration::from_millis(1)).await;
+        }
+        let cancelled = AssertUnwindSafe(cancel(tasks)).catch_unwind().await;
+        cancelled.expect_err("the panic goes on in the caller")
+    });
+    assert_eq!(message(&*payload), Some("job 0 panicked"));
+    let states = [Some(Panicked), Some(Finished), Some(Cancelled)];
+    assert_eq!(log.final_states(3), states);
+    assert!(log.running().is_empty(), "nothing is left running");
 }
 
 /// Without a failure, `FIRST_EXCEPTION` waits for every job, like `ALL_COMPLETED`.

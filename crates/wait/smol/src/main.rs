@@ -1,6 +1,7 @@
 //! `cargo run -p wait-smol`: the command line around the pattern in `lib.rs`.
 
 use shared::{Run, Runtime, scenarios::Wait};
+use smol::Timer;
 use std::time::Instant;
 use wait_smol::{ReturnWhen, cancel, spawn_all, wait};
 
@@ -12,7 +13,9 @@ fn main() -> anyhow::Result<()> {
     smol::block_on(async {
         let jobs = run.jobs();
         tracing::info!("waiting on {} tasks ({scenario:?})", jobs.len());
-        let mut tasks = spawn_all(jobs);
+        // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+        // caught and handed over as the error `job i panicked`, as the contract reports it.
+        let mut tasks = spawn_all(jobs.into_iter().map(|job| job.run_caught(Timer::after)));
 
         let (done, pending) = match scenario {
             Wait::All => wait(&mut tasks, ReturnWhen::AllCompleted, None).await,

@@ -17,7 +17,8 @@
 use std::time::{Duration, Instant};
 
 use shared::EventKind::{Cancelled, Finished};
-use shared::{Config, EventLog, Job, Opener};
+use shared::{Config, EventLog, Job, JobError, Opener};
+use smol::Timer;
 use wait_smol::{Done, ReturnWhen, cancel, spawn_all, wait};
 
 /// How many times each race is run.
@@ -27,7 +28,7 @@ fn log() -> EventLog {
     EventLog::new(Instant::now)
 }
 
-fn ok(job: usize) -> Done {
+fn ok(job: usize) -> Done<String, JobError> {
     (job, Ok(format!("job {job} result")))
 }
 
@@ -55,7 +56,7 @@ fn jobs_that_end_as_they_are_cancelled_keep_their_results() {
         let log = log();
         let (first, rest, jobs) = racing_jobs(&log);
         let (done, pending, late) = smol::block_on(async {
-            let mut tasks = spawn_all(jobs);
+            let mut tasks = spawn_all(jobs.into_iter().map(|job| job.run_caught(Timer::after)));
             first.open();
             let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
             // The other jobs end on the executor thread as `cancel` cancels them.
@@ -92,7 +93,7 @@ fn a_job_that_only_yields_is_done_or_cancelled_under_a_timeout_of_zero() {
         let mut jobs = Config::with_delays(&[0.0, 1.0]).jobs(&log);
         jobs[1] = jobs[1].clone().gated(gate);
         let (done, pending, late) = smol::block_on(async {
-            let mut tasks = spawn_all(jobs);
+            let mut tasks = spawn_all(jobs.into_iter().map(|job| job.run_caught(Timer::after)));
             let (done, pending) =
                 wait(&mut tasks, ReturnWhen::AllCompleted, Some(Duration::ZERO)).await;
             (done, pending, cancel(tasks).await)

@@ -23,29 +23,26 @@
 //!
 //! What to notice:
 //!
-//! - `wait` never raises: a failed or panicked job is in `done` with its error, and the
-//!   outcome is `ok` in every scenario.
 //! - `first-completed` returns after 1 s with B done and A, C pending; `timeout` returns
 //!   after 1.5 s with the same two sets; `all` after 3 s. `done` lists the jobs in the order
 //!   they completed (Python hands back an unordered set).
-//! - Each task hands its job's result over itself, on a channel, and says when it has
-//!   started: `wait` reads the channel, so the results come in completion order, and it
-//!   looks at the clock only once every task has started, as Python's `wait` does (with
-//!   `--timeout 0`, every job starts, and is then cancelled).
-//! - Python's `wait` leaves the pending tasks running. This program then cancels them and
-//!   waits until they have stopped, so A and C end `cancelled` and nothing runs on behind
-//!   main's back. A `JoinSet` aborts its tasks when it is dropped but does not wait for
-//!   them; `shutdown().await` does both. A plain `JoinHandle` that is dropped does not even
-//!   abort: its task runs on, detached.
+//! - `wait` never raises: a failed job is in `done` with its error, and so is a panicked one
+//!   (`job 0 panicked`), since `main.rs` catches each job's panic. A panic that reaches
+//!   `wait` is a bug: it cancels every task, waits until they have stopped, and raises it.
+//! - `wait` looks at the clock only once every task has started (each drops its end of a
+//!   channel in its first poll), as Python's does: with `--timeout 0`, every job starts,
+//!   and is then cancelled.
+//! - Python's `wait` leaves the pending tasks running; this program then cancels them and
+//!   waits until they have stopped, so A and C end `cancelled`. A dropped `JoinSet` aborts
+//!   its tasks but does not wait for them; a dropped `JoinHandle` does not even abort.
 //! - The jobs run on `tokio-rt-worker` threads: `JoinSet::spawn` is `tokio::spawn`.
 
-use std::panic::AssertUnwindSafe;
+// ANCHOR: copy
+use std::future::Future;
+use std::panic;
 use std::time::Duration;
-
-use futures::FutureExt as _;
-use shared::{Job, JobError};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tokio::task::JoinSet;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::task::{JoinError, JoinSet};
 use tokio::time::{Instant, timeout_at};
 
 /// When [`wait`] returns: Python's `return_when`.
@@ -55,161 +52,146 @@ pub enum ReturnWhen {
     AllCompleted,
     /// `FIRST_COMPLETED`: when any task is done.
     FirstCompleted,
-    /// `FIRST_EXCEPTION`: when any task fails (or panics), or else when every task is done.
+    /// `FIRST_EXCEPTION`: when any task fails, or else when every task is done.
     FirstException,
 }
 
-/// A done job: its number, and its result or error.
-pub type Done = (usize, Result<String, JobError>);
+/// A done job: its index in the input, and what it returned.
+pub type Done<T, E> = (usize, Result<T, E>);
 
 /// The running jobs: Python's list of tasks.
 #[derive(Debug)]
-pub struct Tasks {
-    /// Each task's job number, by its place in spawn order.
-    jobs: Vec<usize>,
-    /// The tasks. A `JoinSet` aborts them all when it is dropped, and `shutdown` waits.
-    set: JoinSet<()>,
-    /// What the tasks tell: that one has started, or what one's job gave.
-    steps: UnboundedReceiver<Step>,
-    /// How many tasks have not said yet that they have started.
-    unstarted: usize,
-    /// Whether each task's result has been handed back, by place.
+pub struct Tasks<T, E> {
+    /// Each task hands back its job's index and result, in the order they complete.
+    set: JoinSet<Done<T, E>>,
+    /// Closes once every task has started: each drops its sender in its first poll.
+    started: UnboundedReceiver<()>,
+    /// Whether each job's result has been handed back, by index.
     received: Vec<bool>,
 }
 
-/// What a task tells [`wait`].
-#[derive(Debug)]
-enum Step {
-    /// The task has taken its first step (it is taking it, on another thread).
-    Started,
-    /// The job in this place gave this.
-    Ended(usize, Result<String, JobError>),
-}
-
-/// Spawns every job, like `asyncio.create_task`: each one starts as soon as a worker
-/// thread polls it.
-pub fn spawn_all(jobs: Vec<Job>) -> Tasks {
-    let (tell, steps) = unbounded_channel();
-    let mut tasks = Tasks {
-        jobs: jobs.iter().map(Job::id).collect(),
-        set: JoinSet::new(),
-        steps,
-        unstarted: jobs.len(),
-        received: vec![false; jobs.len()],
-    };
-    for (place, job) in jobs.into_iter().enumerate() {
-        tasks.set.spawn(telling(job, place, tell.clone()));
+/// Spawns every job, like `asyncio.create_task`: each starts when a worker thread polls it.
+///
+/// # Panics
+///
+/// Outside a tokio runtime, as `tokio::spawn` does. A job's panic comes out of [`wait`] or
+/// [`cancel`].
+pub fn spawn_all<F, T, E>(jobs: impl IntoIterator<Item = F>) -> Tasks<T, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let (starting, started) = unbounded_channel();
+    let set: JoinSet<_> = (jobs.into_iter().enumerate())
+        .map(|(index, job)| {
+            let starting = starting.clone();
+            async move {
+                // In the same poll as the job's first step: even if the task is aborted
+                // now, that poll goes on, so a job that `wait` saw start does start.
+                drop(starting);
+                (index, job.await)
+            }
+        })
+        .collect();
+    let received = vec![false; set.len()];
+    Tasks {
+        set,
+        started,
+        received,
     }
-    tasks
 }
 
 /// `done, pending = await asyncio.wait(tasks, return_when=..., timeout=...)`: waits until
 /// `return_when` holds or `timeout` passes, then returns the done jobs in the order they
-/// completed, and the pending ones in job order. The pending tasks stay in `tasks`, still
+/// completed, and the indices of the pending ones. The pending tasks stay in `tasks`, still
 /// running: what happens to them is the caller's choice, as in Python.
-pub async fn wait(
-    tasks: &mut Tasks,
+///
+/// # Panics
+///
+/// Python's `wait` never raises, but a panic is a bug, not a result: if a job panics, `wait`
+/// cancels every task, waits until they have stopped, then raises the panic again.
+pub async fn wait<T: 'static, E: 'static>(
+    tasks: &mut Tasks<T, E>,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
-) -> (Vec<Done>, Vec<usize>) {
+) -> (Vec<Done<T, E>>, Vec<usize>) {
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    // Python's `wait` cannot return before every task has run its first step (they were
+    // scheduled before its timer), while a tokio task starts when a worker gets to it: so
+    // wait until every task has dropped its sender, then look at the condition and clock.
+    tasks.started.recv().await;
     let (mut done, mut failed) = (Vec::new(), false);
-    let mut left = tasks.received.iter().filter(|&&received| !received).count();
     loop {
-        // Python's `wait` cannot return before every task has run its first step (they
-        // were scheduled before its timer), while a tokio task starts when a worker gets to
-        // it: so the condition and the clock count only once every task has started.
-        let started = tasks.unstarted == 0;
         let holds = match return_when {
-            ReturnWhen::AllCompleted => left == 0,
-            ReturnWhen::FirstCompleted => !done.is_empty() || left == 0,
-            ReturnWhen::FirstException => failed || left == 0,
+            // Holds once every task is done: the loop ends when `join_next` says so.
+            ReturnWhen::AllCompleted => false,
+            ReturnWhen::FirstCompleted => !done.is_empty(),
+            ReturnWhen::FirstException => failed,
         };
-        if started && holds {
+        if holds {
             break;
         }
-        let step = match deadline {
-            // `timeout_at` polls the next step first, so a result that is ready at the
-            // deadline still counts. If the deadline wins, dropping `recv()` loses nothing:
-            // `recv` is cancel-safe, and a task that has not completed stays in `tasks`.
-            Some(deadline) if started => match timeout_at(deadline, tasks.steps.recv()).await {
-                Ok(step) => step,
+        let joined = match deadline {
+            // `timeout_at` polls `join_next` first, so a job done at the deadline counts.
+            // If the deadline wins, dropping `join_next()` loses nothing: it is cancel-safe.
+            Some(deadline) => match timeout_at(deadline, tasks.set.join_next()).await {
+                Ok(joined) => joined,
                 Err(_elapsed) => break,
             },
-            _ => tasks.steps.recv().await,
+            None => tasks.set.join_next().await,
         };
-        // `None`: the channel is closed, every task has ended (it cannot happen before
-        // every result is in, since `tasks` holds the receiver).
-        let Some(step) = step else { break };
-        if let Some((job, result)) = tasks.step(step) {
+        // `None`: the set is empty, every task is done.
+        let Some(joined) = joined else { break };
+        if let Some((index, result)) = tasks.take(joined).await {
             failed |= result.is_err();
-            left -= 1;
-            done.push((job, result));
+            done.push((index, result));
         }
     }
-    // Python's `done` is every task that is done when `wait` returns: take the tasks that
-    // completed at the same moment too, without waiting for any other.
-    while let Ok(step) = tasks.steps.try_recv() {
-        done.extend(tasks.step(step));
+    // Python's `done` is every task done when `wait` returns: take the ones that completed
+    // at the same moment too, without waiting for any other.
+    while let Some(joined) = tasks.set.try_join_next() {
+        done.extend(tasks.take(joined).await);
     }
-    let pending = tasks
-        .jobs
-        .iter()
-        .zip(&tasks.received)
-        .filter_map(|(&job, &received)| (!received).then_some(job))
-        .collect();
-    (done, pending)
+    let pending = (0..tasks.received.len()).filter(|&index| !tasks.received[index]);
+    (done, pending.collect())
 }
 
-/// Cancels every task still pending, waits until each one has stopped, and returns what
-/// the ones that completed meanwhile gave: a job can end at the very moment it is
+/// Cancels every task still pending, waits until each one has stopped, and returns the
+/// results of the jobs that completed meanwhile: a job can end at the very moment it is
 /// cancelled, and its result is not lost.
-pub async fn cancel(mut tasks: Tasks) -> Vec<Done> {
-    // `abort` only asks: a task stops at its next `.await`. `shutdown` aborts every task in
-    // the set and then waits for each, so no job is left running when it returns. Dropping
-    // the set would abort them without waiting.
-    tasks.set.shutdown().await;
+///
+/// # Panics
+///
+/// If a job panicked, the panic is raised again once every task has stopped.
+pub async fn cancel<T: 'static, E: 'static>(mut tasks: Tasks<T, E>) -> Vec<Done<T, E>> {
+    // `abort` only asks: a task stops at its next `.await`, and `join_next` hands it back
+    // once it has. A task that completed first keeps its output whatever `abort` asked.
+    // (Dropping the set would abort every task without waiting.)
+    tasks.set.abort_all();
     let mut late = Vec::new();
-    while let Ok(step) = tasks.steps.try_recv() {
-        late.extend(tasks.step(step));
+    while let Some(joined) = tasks.set.join_next().await {
+        late.extend(tasks.take(joined).await);
     }
     late
 }
 
-impl Tasks {
-    /// Takes in what a task told: a start is counted; a result is returned with its job's
-    /// number, and marked as handed back.
-    fn step(&mut self, step: Step) -> Option<Done> {
-        match step {
-            Step::Started => {
-                self.unstarted -= 1;
-                None
+impl<T: 'static, E: 'static> Tasks<T, E> {
+    /// Takes in what a task handed back: a job's result is marked received and returned, a
+    /// cancelled task gives nothing, and a panic is raised again once every task has stopped.
+    async fn take(&mut self, joined: Result<Done<T, E>, JoinError>) -> Option<Done<T, E>> {
+        match joined.map_err(JoinError::try_into_panic) {
+            Ok((index, result)) => {
+                self.received[index] = true;
+                Some((index, result))
             }
-            Step::Ended(place, result) => {
-                self.received[place] = true;
-                Some((self.jobs[place], result))
+            Err(Ok(payload)) => {
+                // `shutdown` aborts every task still in the set, and waits for each.
+                self.set.shutdown().await;
+                panic::resume_unwind(payload)
             }
+            Err(Err(_cancelled)) => None,
         }
     }
 }
-
-/// A task's body: says that the task has started, runs `job`, and hands its result over,
-/// from inside the task, in the poll in which the job ends (a panic is caught there too).
-///
-/// tokio alone would not need the hand-over: a task that completes on another thread at
-/// the very moment it is aborted keeps its output (tokio stores what a completed poll
-/// returned, whatever `abort` asked meanwhile), and `join_next` would give it. The channel
-/// is here for the starts, and so that the three versions stay alike: async-task (async-std's
-/// and smol's tasks) drops the output of a task that completes after `cancel()` has marked
-/// it closed.
-async fn telling(job: Job, place: usize, tell: UnboundedSender<Step>) {
-    // Said in the task's first poll, in the same poll as the job's first step. (An
-    // unbounded channel never refuses a message while its receiver is alive.)
-    let _ = tell.send(Step::Started);
-    let id = job.id();
-    let result = AssertUnwindSafe(job.run(tokio::time::sleep))
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(id)));
-    let _ = tell.send(Step::Ended(place, result));
-}
+// ANCHOR_END: copy

@@ -18,7 +18,12 @@ fn main() -> anyhow::Result<()> {
 async fn run_scenario(run: &Run, scenario: Wait) -> anyhow::Result<()> {
     let jobs = run.jobs();
     tracing::info!("waiting on {} tasks ({scenario:?})", jobs.len());
-    let mut tasks = spawn_all(jobs);
+    // The pattern takes any futures. Here each is a simulated job, its panic (`--panic`)
+    // caught and handed over as the error `job i panicked`, as the contract reports it.
+    let mut tasks = spawn_all(
+        jobs.into_iter()
+            .map(|job| job.run_caught(tokio::time::sleep)),
+    );
 
     let (done, pending) = match scenario {
         Wait::All => wait(&mut tasks, ReturnWhen::AllCompleted, None).await,

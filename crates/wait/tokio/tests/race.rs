@@ -15,7 +15,8 @@
 use std::time::Duration;
 
 use shared::EventKind::{Cancelled, Finished};
-use shared::{Config, EventLog, Job, Opener};
+use shared::{Config, EventLog, Job, JobError, Opener};
+use tokio::time::sleep;
 use wait_tokio::{Done, ReturnWhen, cancel, spawn_all, wait};
 
 /// How many times each race is run.
@@ -33,7 +34,7 @@ fn log() -> EventLog {
     EventLog::new(|| tokio::time::Instant::now().into_std())
 }
 
-fn ok(job: usize) -> Done {
+fn ok(job: usize) -> Done<String, JobError> {
     (job, Ok(format!("job {job} result")))
 }
 
@@ -62,7 +63,7 @@ fn jobs_that_end_as_they_are_cancelled_keep_their_results() {
         let log = log();
         let (first, rest, jobs) = racing_jobs(&log);
         let (done, pending, late) = runtime.block_on(async {
-            let mut tasks = spawn_all(jobs);
+            let mut tasks = spawn_all(jobs.into_iter().map(|job| job.run_caught(sleep)));
             first.open();
             let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
             // The other jobs end on the workers as `cancel` aborts them.
@@ -100,7 +101,7 @@ fn a_job_that_only_yields_is_done_or_cancelled_under_a_timeout_of_zero() {
         let mut jobs = Config::with_delays(&[0.0, 1.0]).jobs(&log);
         jobs[1] = jobs[1].clone().gated(gate);
         let (done, pending, late) = runtime.block_on(async {
-            let mut tasks = spawn_all(jobs);
+            let mut tasks = spawn_all(jobs.into_iter().map(|job| job.run_caught(sleep)));
             let (done, pending) =
                 wait(&mut tasks, ReturnWhen::AllCompleted, Some(Duration::ZERO)).await;
             (done, pending, cancel(tasks).await)

@@ -6,14 +6,21 @@
 //! on a timer, tokio jumps straight to the next deadline, so a 3 s wait takes no real time
 //! and its elapsed time is exact.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use futures::FutureExt as _;
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
 use shared::{Config, EventLog, Job, JobError};
 use wait_tokio::{Done, ReturnWhen, Tasks, cancel, spawn_all, wait};
 
+/// The shared jobs' tasks: each gives `job i result` or a `JobError`.
+type JobTasks = Tasks<String, JobError>;
+
 /// A log on tokio's (paused) clock.
 fn log() -> EventLog {
+    // Every panic in these tests is a simulated one: none needs its line.
+    shared::silence_job_panics();
     EventLog::new(|| tokio::time::Instant::now().into_std())
 }
 
@@ -25,12 +32,31 @@ fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<
         .jobs(log)
 }
 
-/// The tutorial's three jobs: A takes 2 s, B 1 s, C 3 s.
-fn tutorial(log: &EventLog, fail: &[usize], panic: &[usize]) -> Tasks {
-    spawn_all(jobs(log, &[2.0, 1.0, 3.0], fail, panic))
+/// Spawns `jobs` as the examples do: each with its panic caught (`Job::run_caught`).
+fn spawn(jobs: Vec<Job>) -> JobTasks {
+    spawn_all(
+        jobs.into_iter()
+            .map(|job| job.run_caught(tokio::time::sleep)),
+    )
 }
 
-fn ok(job: usize) -> Done {
+/// The tutorial's three jobs: A takes 2 s, B 1 s, C 3 s.
+fn tutorial(log: &EventLog, fail: &[usize], panic: &[usize]) -> JobTasks {
+    spawn(jobs(log, &[2.0, 1.0, 3.0], fail, panic))
+}
+
+/// The tutorial's jobs with A's panic not caught: `Job::run`, as a job with a bug would be.
+fn tutorial_with_a_bug(log: &EventLog) -> JobTasks {
+    let jobs = jobs(log, &[2.0, 1.0, 3.0], &[], &[0]);
+    spawn_all(jobs.into_iter().map(|job| job.run(tokio::time::sleep)))
+}
+
+/// The message a simulated panic carries.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str)
+}
+
+fn ok(job: usize) -> Done<String, JobError> {
     (job, Ok(format!("job {job} result")))
 }
 
@@ -114,7 +140,7 @@ async fn first_completed_counts_a_failure() {
 #[tokio::test(start_paused = true)]
 async fn first_completed_takes_every_job_done_at_that_moment() {
     let log = log();
-    let mut tasks = spawn_all(jobs(&log, &[1.0, 1.0, 2.0], &[], &[]));
+    let mut tasks = spawn(jobs(&log, &[1.0, 1.0, 2.0], &[], &[]));
     let (mut done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
     done.sort_by_key(|(job, _)| *job);
     assert_eq!(done, [ok(0), ok(1)]);
@@ -141,7 +167,8 @@ async fn first_exception_returns_at_the_first_failure() {
     assert!(log.running().is_empty());
 }
 
-/// A panicking job counts as an exception: its error says `job 0 panicked`.
+/// A panic caught as an error (`Job::run_caught`, as the examples do) counts as an
+/// exception: its error says `job 0 panicked`.
 #[tokio::test(start_paused = true)]
 async fn first_exception_counts_a_panic() {
     let log = log();
@@ -159,6 +186,45 @@ async fn first_exception_counts_a_panic() {
         [Some(Panicked), Some(Finished), Some(Cancelled)]
     );
     assert!(log.running().is_empty());
+}
+
+/// A panic that is not caught is a bug, not an error: `wait` cancels every task, waits
+/// until they have stopped, then raises the panic again in its caller.
+#[tokio::test(start_paused = true)]
+async fn a_panic_is_raised_again_once_every_task_has_stopped() {
+    let log = log();
+    let mut tasks = tutorial_with_a_bug(&log);
+    let waited = AssertUnwindSafe(wait(&mut tasks, ReturnWhen::AllCompleted, None))
+        .catch_unwind()
+        .await;
+    let payload = waited.expect_err("the panic goes on in the caller");
+    assert_eq!(message(&*payload), Some("job 0 panicked"));
+    assert_eq!(log.elapsed(), secs(2.0));
+    assert_eq!(
+        log.final_states(3),
+        [Some(Panicked), Some(Finished), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty(), "nothing is left running");
+}
+
+/// A job that panics after `wait` has returned: `cancel` raises the panic, once every
+/// other task has stopped.
+#[tokio::test(start_paused = true)]
+async fn cancel_raises_a_panic_that_happened_after_wait() {
+    let log = log();
+    let mut tasks = tutorial_with_a_bug(&log);
+    let (done, pending) = wait(&mut tasks, ReturnWhen::FirstCompleted, None).await;
+    assert_eq!((done, pending), (vec![ok(1)], vec![0, 2]));
+    // A panics at 2 s, while nobody waits on it.
+    tokio::time::sleep(secs(1.5)).await;
+    let cancelled = AssertUnwindSafe(cancel(tasks)).catch_unwind().await;
+    let payload = cancelled.expect_err("the panic goes on in the caller");
+    assert_eq!(message(&*payload), Some("job 0 panicked"));
+    assert_eq!(
+        log.final_states(3),
+        [Some(Panicked), Some(Finished), Some(Cancelled)]
+    );
+    assert!(log.running().is_empty(), "nothing is left running");
 }
 
 /// Without a failure, `FIRST_EXCEPTION` waits for every job, like `ALL_COMPLETED`.
@@ -220,8 +286,8 @@ async fn a_timeout_of_zero_returns_at_once_once_every_task_has_started() {
     assert_eq!(log.final_states(3), [Some(Cancelled); 3]);
 }
 
-/// Why `cancel` awaits `shutdown`: dropping the `JoinSet` aborts its tasks, but they stop
-/// only when the runtime next polls them, after the drop has returned.
+/// Why `cancel` waits for every task it aborts: dropping the `JoinSet` aborts its tasks,
+/// but they stop only when the runtime next polls them, after the drop has returned.
 #[tokio::test(start_paused = true)]
 async fn dropping_the_set_aborts_but_does_not_wait() {
     let log = log();
