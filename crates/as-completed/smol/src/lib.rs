@@ -25,8 +25,9 @@
 //!
 //! - B (1 s) comes first, then C (2 s), then A (3 s): completion order, not input order,
 //!   each announced the moment it arrives. `Time: 3.00s`, the longest delay.
-//! - An error (`--fail 2`) or a panic (`--panic 0`, reported as `job 0 panicked`) is
-//!   announced in its place, and the loop goes on to the next result.
+//! - An error (`--fail 2`) is announced in its place, and the loop goes on to the next
+//!   result. So is a panic (`--panic 0`, reported as `job 0 panicked`), because the example
+//!   catches it around each job; [`as_completed`] itself raises a job's panic again.
 //! - On a terminal a progress bar counts the results (stdout, not `--json`); piped, each
 //!   result is a plain line, between the jobs' own lines.
 //! - The jobs run on one thread, `smol-1`, smol's global executor. They are spawned tasks,
@@ -34,38 +35,69 @@
 //!   the trap. futures-lite (smol's `future` and `stream`) has no unordered set: the one
 //!   here is the `futures` crate's, which works on any runtime.
 
+// ANCHOR: copy
 use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt as _;
 use futures::StreamExt as _;
+use futures::future::join_all;
 use futures::stream::FuturesUnordered;
-use shared::{Job, JobError};
-use smol::{Task, Timer};
+use smol::Task;
 
-/// A job's result as it arrives: its number, and its result or error.
-pub type Done = (usize, Result<String, JobError>);
+/// A job's output as it arrives: the job's index in the input, and what it returned.
+pub type Done<T> = (usize, T);
 
 /// `for next_done in asyncio.as_completed(tasks): await next_done`: spawns every job, then
-/// hands each result or error to `each` as it arrives, in completion order, with its place
-/// `k` (1 for the first). An error is handed over like a result and the loop goes on.
-/// Returns everything received, in the order received.
-pub async fn as_completed(jobs: Vec<Job>, mut each: impl AsyncFnMut(usize, &Done)) -> Vec<Done> {
-    // Spawn every job first, like `asyncio.create_task`: each one starts running now. The
-    // set holds only small futures that wait for a task's result and name its job.
+/// hands each job's output to `each` as it arrives, in completion order, with its place `k`
+/// (1 for the first). An error is an output like any other: it is handed over in its place
+/// and the loop goes on. Returns everything received, in the order received.
+///
+/// # Panics
+///
+/// If a job panics, the jobs still running are cancelled and waited for, then the panic is
+/// raised again here, where Python's `await next_done` would raise.
+pub async fn as_completed<F, T>(
+    jobs: impl IntoIterator<Item = F>,
+    mut each: impl AsyncFnMut(usize, &Done<T>),
+) -> Vec<Done<T>>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    // Spawn every job first, like `asyncio.create_task`: each one starts running now. Each
+    // task hands back its job's index with what the job returned, or with its panic, caught
+    // so that the loop can stop the other jobs before it raises the panic again. (Asserting
+    // unwind safety is sound: a job that panicked is dropped, and nothing sees it again.
+    // `map` rather than an `async move` block around `job.await`: the block would hold the
+    // job twice, rust-lang/rust#62958.)
     let mut running: FuturesUnordered<_> = jobs
         .into_iter()
-        .map(|job| joined(job.id(), smol::spawn(job.run(Timer::after))))
+        .enumerate()
+        .map(|(index, job)| {
+            let caught = AssertUnwindSafe(job).catch_unwind();
+            smol::spawn(caught.map(move |output| (index, output)))
+        })
         .collect();
 
     // The set yields the tasks in the order they complete. While `each` is busy, the
     // tasks still run on the executor, and those that complete wait in the set.
     let mut received = Vec::with_capacity(running.len());
-    while let Some(done) = running.next().await {
+    while let Some((index, output)) = running.next().await {
+        let done = match output {
+            Ok(output) => (index, output),
+            Err(panic) => {
+                // Cancel the rest, wait until they have stopped, then raise the panic here.
+                // (Dropping a `Task` would cancel it too, but without waiting.)
+                join_all(running.into_iter().map(Task::cancel)).await;
+                std::panic::resume_unwind(panic);
+            }
+        };
         each(received.len() + 1, &done).await;
         received.push(done);
     }
     received
 }
+// ANCHOR_END: copy
 
 /// WRONG, don't do this when the loop body awaits: the same loop over the jobs' plain
 /// futures in a `FuturesUnordered`, not over spawned tasks.
@@ -74,14 +106,23 @@ pub async fn as_completed(jobs: Vec<Job>, mut each: impl AsyncFnMut(usize, &Done
 /// `each` awaits anything else (a write, a request), no job in the set makes progress: a
 /// job whose timer has fired is not finished until the loop comes back, so a slow loop
 /// body delays every job still in the set. Spawned tasks, as in [`as_completed`], run on
-/// the executor whatever the loop does. (A panicking job would also panic the caller here.)
-pub async fn as_completed_unspawned(
-    jobs: Vec<Job>,
-    mut each: impl AsyncFnMut(usize, &Done),
-) -> Vec<Done> {
+/// the executor whatever the loop does.
+///
+/// # Panics
+///
+/// If a job panics: the panic unwinds through here, and the set, dropped on the way, drops
+/// (cancels) the other jobs.
+pub async fn as_completed_unspawned<F, T>(
+    jobs: impl IntoIterator<Item = F>,
+    mut each: impl AsyncFnMut(usize, &Done<T>),
+) -> Vec<Done<T>>
+where
+    F: Future<Output = T>,
+{
     let mut running: FuturesUnordered<_> = jobs
         .into_iter()
-        .map(|job| async move { (job.id(), job.run(Timer::after).await) })
+        .enumerate()
+        .map(|(index, job)| job.map(move |output| (index, output)))
         .collect();
     let mut received = Vec::new();
     while let Some(done) = running.next().await {
@@ -89,15 +130,4 @@ pub async fn as_completed_unspawned(
         received.push(done);
     }
     received
-}
-
-/// Waits for one spawned job and returns what it gave.
-async fn joined(job: usize, task: Task<Result<String, JobError>>) -> Done {
-    // smol catches a task's panic and raises it again in whoever awaits the task: catch it
-    // here and report it in place, like a failure, as tokio's `JoinError` lets us do.
-    let result = AssertUnwindSafe(task)
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(job)));
-    (job, result)
 }

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use as_completed_smol::{Done, as_completed};
 use shared::progress::{self, Progress};
-use shared::{Run, Runtime, Spread, job_name, scenarios::AsCompleted};
+use shared::{JobError, Run, Runtime, Spread, job_name, scenarios::AsCompleted};
 
 fn main() -> anyhow::Result<()> {
     // With a bar on the screen, the jobs' own live lines would tear it: turn them off
@@ -31,6 +31,11 @@ async fn run_scenario(run: &Run, scenario: AsCompleted, spread: Spread) -> anyho
     match scenario {
         AsCompleted::Default => {
             let progress = Progress::new(total, "results", run.config().json);
+            // Each job's panic comes back as its error (`job 0 panicked`), announced in its
+            // place like a failure, instead of being raised again by `as_completed`.
+            let jobs = jobs
+                .into_iter()
+                .map(|job| job.run_caught(smol::Timer::after));
             let received = as_completed(jobs, async |k, done| {
                 announce(&progress, k, total, done);
             })
@@ -46,8 +51,12 @@ async fn run_scenario(run: &Run, scenario: AsCompleted, spread: Spread) -> anyho
     Ok(())
 }
 
+/// What the loop receives for a shared job: its number (its index in the input), and its
+/// result or error.
+type Received = Done<Result<String, JobError>>;
+
 /// Announces the k-th result to arrive with the tutorial's `[k/N]` line.
-fn announce(progress: &Progress, k: usize, total: usize, (job, result): &Done) {
+fn announce(progress: &Progress, k: usize, total: usize, (job, result): &Received) {
     let name = format!("Task {} (job {job})", job_name(*job));
     match result {
         Ok(value) => progress.line(&format!("[{k}/{total}] {name}: {value:?}")),

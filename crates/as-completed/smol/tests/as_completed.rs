@@ -1,6 +1,7 @@
 //! What `as_completed` on smol does with the contract's jobs: results in completion
-//! order, each handed over once it has arrived, errors in place, and the trap of plain
-//! futures in a `FuturesUnordered`.
+//! order, each handed over once it has arrived, errors in place, a panic raised in the
+//! caller once the other jobs have stopped, and the trap of plain futures in a
+//! `FuturesUnordered`.
 //!
 //! smol has no virtual clock. Where an order is the point, the jobs wait on gates
 //! (`shared::gates`) instead of timers, and the loop body opens the next gate, so the
@@ -8,12 +9,17 @@
 //! where a load cannot change the answer: a result never arrives before its job's delay.
 //! The exact times are the tokio tests', on a paused clock.
 
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use as_completed_smol::{Done, as_completed, as_completed_unspawned};
-use shared::EventKind::{Failed, Finished, Panicked};
+use futures::FutureExt as _;
+use shared::EventKind::{Cancelled, Failed, Finished, Panicked};
 use shared::{Config, EventLog, Job, JobError, Opener};
 use smol::Timer;
+
+/// What the loop receives from a job run as the example runs it.
+type Received = Done<Result<String, JobError>>;
 
 /// The contract's as-completed jobs (A 3 s, B 1 s, C 2 s) scaled down to a tenth, failing
 /// and panicking as listed.
@@ -25,6 +31,11 @@ fn jobs(log: &EventLog, fail: &[usize], panic: &[usize]) -> Vec<Job> {
         .failing(fail)
         .panicking(panic)
         .jobs(log)
+}
+
+/// The jobs as the example hands them over: a panic comes back as `JobError::Panicked`.
+fn caught(jobs: Vec<Job>) -> impl Iterator<Item = impl Future<Output = Result<String, JobError>>> {
+    jobs.into_iter().map(|job| job.run_caught(Timer::after))
 }
 
 /// The same jobs, each waiting on its gate instead of its delay, and the gates, in the
@@ -50,7 +61,7 @@ async fn eventually(done: impl Fn() -> bool) -> bool {
     true
 }
 
-fn ok(job: usize) -> Done {
+fn ok(job: usize) -> Received {
     (job, Ok(format!("job {job} result")))
 }
 
@@ -63,7 +74,7 @@ fn results_arrive_in_completion_order_as_they_complete() {
     let mut gates = gates.into_iter();
     gates.next().expect("B's gate").open();
     let mut seen = Vec::new();
-    let received = smol::block_on(as_completed(jobs, async |k, (job, _)| {
+    let received = smol::block_on(as_completed(caught(jobs), async |k, (job, _)| {
         seen.push((k, *job, log.final_state(*job)));
         if let Some(next) = gates.next() {
             next.open();
@@ -85,7 +96,8 @@ fn no_result_arrives_before_its_delay() {
     let log = EventLog::new(Instant::now);
     let delays = [0.3, 0.1, 0.2];
     let mut seen = Vec::new();
-    let received = smol::block_on(as_completed(jobs(&log, &[], &[]), async |_, (job, _)| {
+    let jobs = caught(jobs(&log, &[], &[]));
+    let received = smol::block_on(as_completed(jobs, async |_, (job, _)| {
         seen.push((*job, log.elapsed()));
     }));
     assert_eq!(received.len(), 3);
@@ -104,7 +116,7 @@ fn errors_and_panics_are_reported_in_place_and_iteration_goes_on() {
     let (gates, jobs) = gated(&log, &[2], &[0]);
     let mut gates = gates.into_iter();
     gates.next().expect("B's gate").open();
-    let received = smol::block_on(as_completed(jobs, async |_, _| {
+    let received = smol::block_on(as_completed(caught(jobs), async |_, _| {
         if let Some(next) = gates.next() {
             next.open();
         }
@@ -124,6 +136,34 @@ fn errors_and_panics_are_reported_in_place_and_iteration_goes_on() {
     assert!(log.running().is_empty());
 }
 
+/// A job's own panic (the job run raw, not caught) is raised again in the caller, once the
+/// jobs still running were cancelled and have stopped: B's body lets C end, C panics, and
+/// A, whose gate nobody opens, is cancelled before the panic reaches the caller.
+#[test]
+fn a_panic_cancels_the_rest_then_reaches_the_caller() {
+    let log = EventLog::new(Instant::now);
+    let (gates, jobs) = gated(&log, &[], &[2]);
+    let mut gates = gates.into_iter();
+    gates.next().expect("B's gate").open();
+    let mut seen = Vec::new();
+    let raw = jobs.into_iter().map(|job| job.run(Timer::after));
+    let body = async |_, (job, _): &Received| {
+        seen.push(*job);
+        if let Some(next) = gates.next() {
+            next.open();
+        }
+    };
+    let outcome = smol::block_on(AssertUnwindSafe(as_completed(raw, body)).catch_unwind());
+    let panic = outcome.expect_err("C's panic reaches the caller");
+    assert_eq!(panic.downcast_ref::<String>().unwrap(), "job 2 panicked");
+    assert_eq!(seen, [1]);
+    // A's gate is still closed here, so A did not end on its own: it was cancelled, and
+    // it had stopped before the panic reached this test.
+    let states = [Some(Cancelled), Some(Finished), Some(Panicked)];
+    assert_eq!(log.final_states(3), states);
+    assert!(log.running().is_empty());
+}
+
 /// Spawned tasks keep running while the loop body is busy: the body for B opens C's gate,
 /// waits until C has finished, then does the same with A, all without returning to the
 /// loop.
@@ -134,7 +174,7 @@ fn spawned_jobs_finish_while_the_loop_body_is_busy() {
     let mut gates = gates.into_iter();
     gates.next().expect("B's gate").open();
     let mut finished_meanwhile = Vec::new();
-    let body = async |k, _: &Done| {
+    let body = async |k, _: &Received| {
         if k == 1 {
             for (job, gate) in [2, 0].into_iter().zip(gates.by_ref()) {
                 gate.open();
@@ -143,7 +183,7 @@ fn spawned_jobs_finish_while_the_loop_body_is_busy() {
             }
         }
     };
-    let received = smol::block_on(as_completed(jobs, body));
+    let received = smol::block_on(as_completed(caught(jobs), body));
     assert_eq!(finished_meanwhile, [(2, true), (0, true)]);
     assert_eq!(received, [ok(1), ok(2), ok(0)]);
 }
@@ -158,14 +198,14 @@ fn unspawned_futures_stall_while_the_loop_body_is_busy() {
     let mut gates = gates.into_iter();
     gates.next().expect("B's gate").open();
     let mut during_the_body = Vec::new();
-    let body = async |k, _: &Done| {
+    let body = async |k, _: &Received| {
         if k == 1 {
             gates.by_ref().for_each(Opener::open);
             Timer::after(Duration::from_millis(200)).await;
             during_the_body.push(log.final_states(3));
         }
     };
-    let received = smol::block_on(as_completed_unspawned(jobs, body));
+    let received = smol::block_on(as_completed_unspawned(caught(jobs), body));
     // C and A started, and were not polled since: they had no way to end during the body.
     assert_eq!(during_the_body, [vec![None, Some(Finished), None]]);
     assert_eq!(received, [ok(1), ok(2), ok(0)]);

@@ -25,57 +25,70 @@
 //!
 //! - B (1 s) comes first, then C (2 s), then A (3 s): completion order, not input order,
 //!   each announced the moment it arrives. `Time: 3.00s`, the longest delay.
-//! - An error (`--fail 2`) or a panic (`--panic 0`, reported as `job 0 panicked`) is
-//!   announced in its place, and the loop goes on to the next result.
+//! - An error (`--fail 2`) is announced in its place, and the loop goes on to the next
+//!   result. So is a panic (`--panic 0`, reported as `job 0 panicked`), because the example
+//!   catches it around each job; [`as_completed`] itself raises a job's panic again.
 //! - On a terminal a progress bar counts the results (stdout, not `--json`); piped, each
 //!   result is a plain line, between the jobs' own lines.
 //! - The jobs run on `tokio-rt-worker` threads. They are spawned tasks, so they keep
 //!   running while the loop body is busy: see [`as_completed_unspawned`] for the trap.
 
-use std::panic::AssertUnwindSafe;
-
+// ANCHOR: copy
 use futures::FutureExt as _;
-use futures::StreamExt as _;
-use futures::stream::FuturesUnordered;
-use shared::{Job, JobError};
 use tokio::task::JoinSet;
 
-/// A job's result as it arrives: its number, and its result or error.
-pub type Done = (usize, Result<String, JobError>);
+/// A job's output as it arrives: the job's index in the input, and what it returned.
+pub type Done<T> = (usize, T);
 
 /// `for next_done in asyncio.as_completed(tasks): await next_done`: spawns every job, then
-/// hands each result or error to `each` as it arrives, in completion order, with its place
-/// `k` (1 for the first). An error is handed over like a result and the loop goes on.
-/// Returns everything received, in the order received.
-pub async fn as_completed(jobs: Vec<Job>, mut each: impl AsyncFnMut(usize, &Done)) -> Vec<Done> {
+/// hands each job's output to `each` as it arrives, in completion order, with its place `k`
+/// (1 for the first). An error is an output like any other: it is handed over in its place
+/// and the loop goes on. Returns everything received, in the order received.
+///
+/// # Panics
+///
+/// If a job panics, the jobs still running are cancelled and waited for, then the panic is
+/// raised again here, where Python's `await next_done` would raise.
+pub async fn as_completed<F, T>(
+    jobs: impl IntoIterator<Item = F>,
+    mut each: impl AsyncFnMut(usize, &Done<T>),
+) -> Vec<Done<T>>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
     // Spawn every job first, like `asyncio.create_task`: each one starts running now. Each
-    // task hands back its job's number with what the job returned. tokio would catch a
-    // panic too, but its `JoinError` names the task, not the job: catching the panic inside
-    // the task keeps the two together, with no map from tasks to jobs.
-    let total = jobs.len();
+    // task hands back its job's index with what the job returned. (`map` rather than an
+    // `async move` block around `job.await`: the block would hold the job twice,
+    // rust-lang/rust#62958.)
     let mut set = JoinSet::new();
-    for job in jobs {
-        let id = job.id();
-        set.spawn(async move {
-            let result = AssertUnwindSafe(job.run(tokio::time::sleep))
-                .catch_unwind()
-                .await
-                .unwrap_or(Err(JobError::Panicked(id)));
-            (id, result)
-        });
+    for (index, job) in jobs.into_iter().enumerate() {
+        set.spawn(job.map(move |output| (index, output)));
     }
 
     // `join_next` yields the tasks in the order they complete. While `each` is busy, the
     // tasks still run on the runtime, and those that complete wait in the set.
-    let mut received = Vec::with_capacity(total);
-    // Nothing aborts these tasks and each catches its job's panic, so none ends in a
-    // `JoinError`.
-    while let Some(Ok(done)) = set.join_next().await {
+    let mut received = Vec::with_capacity(set.len());
+    while let Some(joined) = set.join_next().await {
+        let done = match joined {
+            Ok(done) => done,
+            Err(err) => {
+                // Nothing aborts these tasks, so one that did not return panicked. Cancel
+                // the rest, wait until they have stopped, then raise the panic here.
+                // (Dropping the `JoinSet` would abort them too, but without waiting.)
+                set.shutdown().await;
+                std::panic::resume_unwind(err.into_panic());
+            }
+        };
         each(received.len() + 1, &done).await;
         received.push(done);
     }
     received
 }
+// ANCHOR_END: copy
+
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
 
 /// WRONG, don't do this when the loop body awaits: the same loop over the jobs' plain
 /// futures in a `FuturesUnordered`, not over spawned tasks.
@@ -84,14 +97,23 @@ pub async fn as_completed(jobs: Vec<Job>, mut each: impl AsyncFnMut(usize, &Done
 /// `each` awaits anything else (a write, a request), no job in the set makes progress: a
 /// job whose timer has fired is not finished until the loop comes back, so a slow loop
 /// body delays every job still in the set. Spawned tasks, as in [`as_completed`], run on
-/// the runtime whatever the loop does. (A panicking job would also panic the caller here.)
-pub async fn as_completed_unspawned(
-    jobs: Vec<Job>,
-    mut each: impl AsyncFnMut(usize, &Done),
-) -> Vec<Done> {
+/// the runtime whatever the loop does.
+///
+/// # Panics
+///
+/// If a job panics: the panic unwinds through here, and the set, dropped on the way, drops
+/// (cancels) the other jobs.
+pub async fn as_completed_unspawned<F, T>(
+    jobs: impl IntoIterator<Item = F>,
+    mut each: impl AsyncFnMut(usize, &Done<T>),
+) -> Vec<Done<T>>
+where
+    F: Future<Output = T>,
+{
     let mut running: FuturesUnordered<_> = jobs
         .into_iter()
-        .map(|job| async move { (job.id(), job.run(tokio::time::sleep).await) })
+        .enumerate()
+        .map(|(index, job)| job.map(move |output| (index, output)))
         .collect();
     let mut received = Vec::new();
     while let Some(done) = running.next().await {
