@@ -40,69 +40,67 @@
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
+// ANCHOR: copy
 use async_std::channel::{self, Sender};
 use async_std::future::timeout;
 use async_std::task::{self, JoinHandle};
 use futures::FutureExt as _;
 use futures::future::{Either, join_all, select};
-use shared::{Job, JobError};
-use std::panic::AssertUnwindSafe;
+use std::convert::Infallible;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, resume_unwind};
 use std::pin::pin;
 use std::task::Poll;
+use std::thread;
 use std::time::{Duration, Instant};
 
 /// The deadline passed before the work was done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the deadline passed")]
 pub struct TimedOut;
 
-/// `await asyncio.wait_for(job, limit)`: the job's result or error if it ends within
-/// `limit`, else `Err(TimedOut)` once the job has been cancelled.
-pub async fn wait_for(job: Job, limit: Duration) -> Result<Result<String, JobError>, TimedOut> {
-    // A deadline of zero has passed before the job could take a step: Python's
-    // `wait_for(job, 0)` raises `TimeoutError` without ever starting it, so the job is not
-    // even spawned. (Under a tiny deadline it is, and whether a thread starts it before
-    // the deadline passes is up to the runtime: Python always runs its first step.)
-    if limit.is_zero() {
-        return Err(TimedOut);
-    }
-    // `wait_for` runs its coroutine as a task; so do we. The task hands the job's result
-    // over itself (see `handing_over`).
-    let (handed, output) = channel::bounded(1);
-    let task = task::spawn(handing_over(job, 0, handed));
-
-    // Only the *waiting* is under the deadline: `timeout` wraps `output.recv()`, and on
-    // expiry it drops that, not the task.
-    if let Ok(Ok((_, result))) = timeout(limit, output.recv()).await {
-        return Ok(result);
-    }
-
-    // The trap: an async-std task does not stop when nobody waits for it any more (or its
-    // handle is dropped: that detaches it). Left alone, the job would run on for 8 more
-    // seconds behind our back. So cancel it: `cancel().await` returns once it has stopped.
-    task.cancel().await;
-    // The job may have completed on another thread as the deadline passed. Then its result
-    // is in the channel (`cancel().await` would say `None`: see `handing_over`), and
-    // Python's `wait_for` returns it too.
-    output
-        .try_recv()
-        .map(|(_, result)| result)
-        .map_err(|_| TimedOut)
+/// `await asyncio.wait_for(work, limit)`: the work's output if it ends within `limit`,
+/// else `Err(TimedOut)` once the work has been cancelled and has stopped.
+///
+/// # Panics
+///
+/// A panic of `work` is raised again here with `resume_unwind` (its task has ended).
+pub async fn wait_for<F, T>(work: F, limit: Duration) -> Result<T, TimedOut>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    // Python's `wait_for` runs its work as a task, and at the deadline cancels it and
+    // waits until it has stopped: a `gather` of one work, which cannot fail.
+    let Ok(outputs) = gather([async { Ok::<_, Infallible>(work.await) }], limit).await?;
+    outputs.into_iter().next().ok_or(TimedOut)
 }
 
 /// `await asyncio.wait_for(asyncio.gather(*jobs), limit)`: every job under one deadline.
-/// Their results in input order; or the first error, or `Err(TimedOut)`, once every job
-/// still running has been cancelled.
-pub async fn gather(
-    jobs: Vec<Job>,
+/// Their values in input order; or the first error, or `Err(TimedOut)`, once every job
+/// still running has been cancelled and has stopped.
+///
+/// # Panics
+///
+/// A panic of a job is raised again here with `resume_unwind`, once the other jobs have
+/// been cancelled and have stopped, as on an error.
+pub async fn gather<F, T, E>(
+    jobs: impl IntoIterator<Item = F>,
     limit: Duration,
-) -> Result<Result<Vec<String>, JobError>, TimedOut> {
-    // Python's `wait_for(gather(...), 0)` cancels the gather before any of its tasks has
-    // taken a step: a deadline of zero starts nothing.
+) -> Result<Result<Vec<T>, E>, TimedOut>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    // Python's `wait_for(..., 0)` raises `TimeoutError` before its work takes a step: a
+    // deadline of zero starts nothing. (A tiny one does start the tasks, and one that no
+    // thread has polled by then is cancelled unstarted, where Python runs its first step.)
     if limit.is_zero() {
         return Err(TimedOut);
     }
     // Spawn every job, like `asyncio.gather` wraps each coroutine in a task. Each task
-    // hands its result over itself, with its place in the input (see `handing_over`).
+    // hands its output over itself (see `handing_over`).
     let (handed, outputs) = channel::unbounded();
     let tasks: Vec<JoinHandle<()>> = jobs
         .into_iter()
@@ -110,102 +108,85 @@ pub async fn gather(
         .map(|(place, job)| task::spawn(handing_over(job, place, handed.clone())))
         .collect();
     drop(handed);
-
-    // Receives results until every job has given its value (then all of them, in input
-    // order) or one gives an error (then that error); `None` if the channel closes first,
-    // when a task was cancelled before it handed anything over. What it has received is
-    // kept outside it, so that a timeout loses none of it (and `recv` is cancel-safe).
-    let (mut values, mut missing) = (vec![None; tasks.len()], tasks.len());
+    // Takes the outputs as the tasks hand them over: every value (then all, in input
+    // order), or the first error or panic; `None` if the channel closes first, when a task
+    // was cancelled unfinished. What it took stays out here, so that a timeout loses none.
+    let (mut values, mut missing) = (Vec::new(), tasks.len());
+    values.resize_with(missing, || None);
     let mut collect = async || {
         while missing > 0 {
             match outputs.recv().await.ok()? {
-                (place, Ok(value)) => values[place] = Some(value),
-                (_, Err(err)) => return Some(Err(err)),
+                (place, Ok(Ok(value))) => values[place] = Some(value),
+                (_, Ok(Err(err))) => return Some(Ok(Err(err))),
+                (_, Err(panic)) => return Some(Err(panic)),
             }
             missing -= 1;
         }
-        Some(Ok(values.drain(..).flatten().collect()))
+        Some(Ok(Ok(values.drain(..).flatten().collect())))
     };
 
-    // One deadline over the whole gather.
-    let result = timeout(limit, collect()).await;
-
-    // On a timeout or an error, cancel whatever is still running. `cancel().await`
-    // returns once each task has really stopped (at once for a task that has finished).
-    if !matches!(result, Ok(Some(Ok(_)))) {
-        join_all(tasks.into_iter().map(JoinHandle::cancel)).await;
-    }
-    match result {
-        Ok(Some(done)) => Ok(done),
-        // Every task has stopped, and dropped its end of the channel: `collect` returns at
-        // once. If the jobs still missing all completed while the deadline passed, nothing
-        // was cut short, and the gather's result stands, as in Python's `wait_for`.
-        _ => collect().await.ok_or(TimedOut),
+    // Only the *waiting* is under the deadline: on expiry `timeout` drops `collect`, not
+    // the tasks, and an async-std task runs on when nobody awaits it (dropping its handle
+    // detaches it). So cancel them all (on an error or a panic too): `cancel().await`
+    // returns once each has stopped, at once for a finished one.
+    // A job that completed as the deadline passed has handed its output over; if all the
+    // missing ones did, the gather's result stands, as in Python.
+    let ended = timeout(limit, collect()).await;
+    join_all(tasks.into_iter().map(JoinHandle::cancel)).await;
+    let ended = match ended {
+        Ok(ended) => ended,
+        Err(_elapsed) => collect().await,
+    };
+    match ended {
+        Some(Ok(gathered)) => Ok(gathered),
+        Some(Err(panic)) => resume_unwind(panic),
+        None => Err(TimedOut),
     }
 }
 
-/// `async with asyncio.timeout(limit):` around jobs awaited one after another. The
-/// results of the jobs done before the deadline are pushed to `results`; the job in
-/// flight at the deadline is cancelled and the later ones never start.
-pub async fn scope(
-    jobs: Vec<Job>,
-    limit: Duration,
-    results: &mut Vec<String>,
-) -> Result<Result<(), JobError>, TimedOut> {
+/// `async with asyncio.timeout(limit):` around `body`: its output if it ends within
+/// `limit`, else `Err(TimedOut)`, with `body` dropped where it was waiting. Nothing is
+/// spawned, so nothing is left running.
+///
+/// # Panics
+///
+/// A panic of `body` unwinds through: `body` runs inside this future.
+pub async fn scope<T>(limit: Duration, body: impl Future<Output = T>) -> Result<T, TimedOut> {
     let deadline = Instant::now() + limit;
-    // A timeout scope is a deadline around an `async` block: every `.await` inside it
-    // shares the one deadline. Nothing is spawned, so nothing can be left running: at
-    // the deadline the block is dropped, and with it the job it was awaiting.
-    let steps = async {
-        for job in jobs {
-            let id = job.id();
-            // The job runs inside this task, so its panic would be ours: catch it, as
-            // `handing_over` does for a spawned task.
-            let result = AssertUnwindSafe(job.run(task::sleep))
-                .catch_unwind()
-                .await
-                .unwrap_or(Err(JobError::Panicked(id)));
-            results.push(result?);
-        }
-        Ok(())
-    };
-    let mut steps = pin!(steps);
-    // Python runs the body of the scope up to its first suspension before the scope's
-    // timer can fire, whatever the deadline: so the steps are polled once before anything
-    // looks at the clock.
-    if let Poll::Ready(done) = futures::poll!(steps.as_mut()) {
+    let mut body = pin!(body);
+    // Python runs the body up to its first suspension whatever the deadline, then cancels
+    // it there if the deadline has passed (one of zero always has), even at a `sleep(0)`.
+    if let Poll::Ready(done) = futures::poll!(body.as_mut()) {
         return Ok(done);
     }
-    // A deadline that has passed by then (one of zero always has) cancels the first step
-    // at that suspension, as in Python, even a step that only yields, like `sleep(0)`.
     if Instant::now() >= deadline {
         return Err(TimedOut);
     }
-    // Why not `timeout(limit, steps)`: it polls the work before the deadline. Each step's
-    // timer is set after the deadline was, so a step due at the deadline (1 s + 2 s under
-    // 3 s) is really due just after it, and Python cancels it; but both often come due in
-    // the same wake-up, and then `timeout` would let the step finish. `select` polls its
-    // first future first: the deadline.
+    // Not `timeout(limit, body)`, which polls the work first: a step due at the deadline
+    // (1 s + 2 s under 3 s) set its timer after the deadline's, so Python cancels it, but
+    // both often come due in the same wake-up. `select` polls its first future first: the
+    // deadline.
     let left = deadline.saturating_duration_since(Instant::now());
-    match select(pin!(task::sleep(left)), steps).await {
+    match select(pin!(task::sleep(left)), body).await {
         Either::Left(_) => Err(TimedOut),
         Either::Right((done, _)) => Ok(done),
     }
 }
 
-/// A task's body: runs `job`, and hands its result over on `to`, with its `place`, from
-/// inside the task, in the poll in which the job ends (a panic is caught here too).
+/// A task's body: runs `work` and hands its output over on `to`, with its `place`, in the
+/// poll in which the work ends; a panic is caught and handed over, to be raised again.
 ///
-/// Why not take the result from `cancel().await`: when a job completes on another thread
-/// at the moment it is cancelled, async-task (async-std's tasks) drops the output of a
-/// task that completes after `cancel()` has marked it closed, and `cancel().await` says
-/// `None`, as if the job had been cancelled. What the task has handed over is ours.
-async fn handing_over(job: Job, place: usize, to: Sender<(usize, Result<String, JobError>)>) {
-    let id = job.id();
-    let result = AssertUnwindSafe(job.run(task::sleep))
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(id)));
-    // Fails only if nobody wants the result any more (the channel has room for it).
-    let _ = to.try_send((place, result));
+/// Why not take the output from `cancel().await`: async-task (async-std's tasks) drops the
+/// output of a task that completes after `cancel()` has marked it closed, as work on
+/// another thread may at the deadline, and `cancel().await` then says `None`.
+async fn handing_over<F: Future>(
+    work: F,
+    place: usize,
+    to: Sender<(usize, thread::Result<F::Output>)>,
+) {
+    // Asserting unwind safety hides nothing: the caller raises the panic again.
+    let output = AssertUnwindSafe(work).catch_unwind().await;
+    // Fails only if nobody wants the output any more.
+    let _ = to.try_send((place, output));
 }
+// ANCHOR_END: copy

@@ -57,7 +57,7 @@ fn a_job_that_ends_as_wait_for_times_out_keeps_its_result() {
         let job = jobs.into_iter().next().expect("one job");
         let result = async_std::task::block_on(async {
             open_at_the_deadline(open);
-            wait_for(job, LIMIT).await
+            wait_for(job.run_caught(async_std::task::sleep), LIMIT).await
         });
         let expected = match log.final_state(0) {
             Some(Finished) => Ok(Ok("job 0 result".to_owned())),
@@ -87,6 +87,9 @@ fn jobs_that_end_as_the_gather_times_out_keep_their_results() {
         let (open, jobs) = gated(&log, 3, fail, &[]);
         let result = async_std::task::block_on(async {
             open_at_the_deadline(open);
+            let jobs = jobs
+                .into_iter()
+                .map(|job| job.run_caught(async_std::task::sleep));
             gather(jobs, LIMIT).await
         });
         let states = log.final_states(3);

@@ -8,9 +8,12 @@
 //! deadline is never early, and one job (the scope's tie) is due after its deadline. The
 //! exact times are the tokio tests', on a paused clock.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
-use async_std::task::block_on;
+use async_std::task::{block_on, sleep};
+use futures::FutureExt as _;
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
 use shared::{Config, EventLog, Job, JobError, Opener};
 use timeout_async_std::{TimedOut, gather, scope, wait_for};
@@ -46,6 +49,27 @@ fn gated(
     (shut, jobs)
 }
 
+/// The jobs as the example hands them over: a panic comes back as `job i panicked`.
+fn caught(jobs: Vec<Job>) -> impl Iterator<Item = impl Future<Output = Result<String, JobError>>> {
+    jobs.into_iter().map(|job| job.run_caught(sleep))
+}
+
+/// The example's scope: the jobs one after another inside one deadline, their values
+/// pushed to `results`.
+async fn one_by_one(
+    jobs: Vec<Job>,
+    limit: Duration,
+    results: &mut Vec<String>,
+) -> Result<Result<(), JobError>, TimedOut> {
+    scope(limit, async {
+        for job in jobs {
+            results.push(job.run_caught(sleep).await?);
+        }
+        Ok(())
+    })
+    .await
+}
+
 fn secs(seconds: f64) -> Duration {
     Duration::from_secs_f64(seconds)
 }
@@ -57,35 +81,49 @@ fn secs(seconds: f64) -> Duration {
 fn wait_for_times_out_and_cancels_the_job() {
     let log = EventLog::new(Instant::now);
     let (_shut, mut jobs) = gated(&log, 1, &[], &[], &[]);
-    let result = block_on(wait_for(jobs.remove(0), secs(1.0)));
+    let result = block_on(wait_for(jobs.remove(0).run(sleep), secs(1.0)));
     assert_eq!(result, Err(TimedOut), "the deadline passed first");
     assert!(log.elapsed() >= secs(1.0));
     assert_eq!(log.events_of(0), [Started, Cancelled]);
     assert!(log.running().is_empty());
 }
 
-/// A job that ends before the deadline returns its result; a failure or a panic is the
-/// job's error, not a timeout (Python's `wait_for` raises it). The deadline is an hour
-/// away: `wait_for` returns as soon as the job has ended.
+/// A job that ends before the deadline returns its result; a failure, or a panic caught
+/// as the example catches it, is the job's error, not a timeout (Python's `wait_for`
+/// raises it). The deadline is an hour away: `wait_for` returns as soon as the job has
+/// ended.
 #[test]
 fn wait_for_returns_the_result_error_or_panic_of_a_fast_job() {
     let hour = secs(3600.0);
     let log = EventLog::new(Instant::now);
     let (_, mut jobs) = gated(&log, 1, &[0], &[], &[]);
     assert_eq!(
-        block_on(wait_for(jobs.remove(0), hour)),
+        block_on(wait_for(jobs.remove(0).run(sleep), hour)),
         Ok(Ok("job 0 result".to_owned()))
     );
     let (_, mut jobs) = gated(&log, 1, &[0], &[0], &[]);
     assert_eq!(
-        block_on(wait_for(jobs.remove(0), hour)),
+        block_on(wait_for(jobs.remove(0).run(sleep), hour)),
         Ok(Err(JobError::Failed(0)))
     );
     let (_, mut jobs) = gated(&log, 1, &[0], &[], &[0]);
     assert_eq!(
-        block_on(wait_for(jobs.remove(0), hour)),
+        block_on(wait_for(jobs.remove(0).run_caught(sleep), hour)),
         Ok(Err(JobError::Panicked(0)))
     );
+}
+
+/// A panic that the work does not catch is raised again in the caller of `wait_for`,
+/// with the job ended `panicked` and nothing left running.
+#[test]
+fn wait_for_raises_a_panic_again_in_the_caller() {
+    let log = EventLog::new(Instant::now);
+    let (_, mut jobs) = gated(&log, 1, &[0], &[], &[0]);
+    let waiting = wait_for(jobs.remove(0).run(sleep), secs(3600.0));
+    let panicked = block_on(AssertUnwindSafe(waiting).catch_unwind());
+    assert!(panicked.is_err(), "the panic reached the caller");
+    assert_eq!(log.final_states(1), [Some(Panicked)]);
+    assert!(log.running().is_empty());
 }
 
 /// The trap the example avoids: `timeout` around a spawned task's handle stops the
@@ -97,7 +135,7 @@ fn a_timeout_around_a_handle_leaves_the_task_running() {
     let (_shut, mut jobs) = gated(&log, 1, &[], &[], &[]);
     let job = jobs.remove(0);
     block_on(async {
-        let mut task = async_std::task::spawn(job.run(async_std::task::sleep));
+        let mut task = async_std::task::spawn(job.run(sleep));
         let waited = async_std::future::timeout(secs(1.0), &mut task).await;
         assert!(waited.is_err());
         assert_eq!(log.running(), [0], "the job still runs after the timeout");
@@ -113,7 +151,7 @@ fn a_timeout_around_a_handle_leaves_the_task_running() {
 fn gather_times_out_as_a_whole() {
     let log = EventLog::new(Instant::now);
     let (_shut, jobs) = gated(&log, 3, &[0, 1], &[], &[]);
-    let result = block_on(gather(jobs, secs(1.0)));
+    let result = block_on(gather(caught(jobs), secs(1.0)));
     assert_eq!(result, Err(TimedOut));
     assert!(log.elapsed() >= secs(1.0));
     let states = [Some(Finished), Some(Finished), Some(Cancelled)];
@@ -128,7 +166,7 @@ fn gather_within_the_deadline_returns_every_result_in_order() {
     let (openers, jobs) = gated(&log, 3, &[], &[], &[]);
     let mut openers: Vec<Option<Opener>> = openers.into_iter().map(Some).collect();
     let result = block_on(async {
-        let gather = async_std::task::spawn(gather(jobs, secs(3600.0)));
+        let gather = async_std::task::spawn(gather(caught(jobs), secs(3600.0)));
         // C, then A, then B.
         for job in [2, 0, 1] {
             openers[job].take().expect("one gate per job").open();
@@ -149,7 +187,7 @@ fn gather_raises_a_failure_or_panic_before_the_deadline() {
         let (openers, jobs) = gated(&log, 3, &[], fail, panic);
         let mut openers = openers.into_iter();
         let result = block_on(async {
-            let gather = async_std::task::spawn(gather(jobs, secs(3600.0)));
+            let gather = async_std::task::spawn(gather(caught(jobs), secs(3600.0)));
             eventually(|| log.running().len() == 3).await;
             openers.next().expect("A's gate").open();
             eventually(|| log.final_state(0).is_some()).await;
@@ -167,13 +205,35 @@ fn gather_raises_a_failure_or_panic_before_the_deadline() {
     }
 }
 
+/// A panic that the jobs do not catch is raised again in the caller, once the other jobs
+/// have been cancelled and have stopped, as on an error. A and C wait on gates that stay
+/// shut; B panics once all three have started.
+#[test]
+fn gather_raises_a_panic_again_once_the_others_have_stopped() {
+    let log = EventLog::new(Instant::now);
+    let (openers, jobs) = gated(&log, 3, &[], &[], &[1]);
+    let mut openers: Vec<Option<Opener>> = openers.into_iter().map(Some).collect();
+    let panicked = block_on(async {
+        let jobs = jobs.into_iter().map(|job| job.run(sleep));
+        let gather = async_std::task::spawn(gather(jobs, secs(3600.0)));
+        eventually(|| log.running().len() == 3).await;
+        openers[1].take().expect("B's gate").open();
+        AssertUnwindSafe(gather).catch_unwind().await
+    });
+    assert!(panicked.is_err(), "the panic reached the caller");
+    let states = [Some(Cancelled), Some(Panicked), Some(Cancelled)];
+    assert_eq!(log.final_states(3), states);
+    assert!(log.running().is_empty());
+    drop(openers);
+}
+
 /// Waits until `done` holds. A working example gets there at once; the minute is only
 /// there so that a broken one fails instead of hanging.
 async fn eventually(done: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !done() {
         assert!(Instant::now() < deadline, "waited a minute in vain");
-        async_std::task::sleep(Duration::from_millis(1)).await;
+        sleep(Duration::from_millis(1)).await;
     }
 }
 
@@ -187,7 +247,7 @@ fn scope_cancels_the_job_in_flight_and_starts_no_more() {
     let (_, mut jobs) = gated(&log, 1, &[0], &[], &[]);
     jobs.extend(jobs_from(&log, &[0.3, 0.5], 1));
     let mut results = Vec::new();
-    let result = block_on(scope(jobs, secs(0.3), &mut results));
+    let result = block_on(one_by_one(jobs, secs(0.3), &mut results));
     assert_eq!(result, Err(TimedOut));
     assert_eq!(results, ["job 0 result"]);
     assert_eq!(log.final_states(3), [Some(Finished), Some(Cancelled), None]);
@@ -211,10 +271,28 @@ fn scope_stops_at_a_failure() {
     let log = EventLog::new(Instant::now);
     let (_, jobs) = gated(&log, 3, &[0, 1, 2], &[1], &[]);
     let mut results = Vec::new();
-    let result = block_on(scope(jobs, secs(3600.0), &mut results));
+    let result = block_on(one_by_one(jobs, secs(3600.0), &mut results));
     assert_eq!(result, Ok(Err(JobError::Failed(1))));
     assert_eq!(results, ["job 0 result"]);
     assert_eq!(log.final_states(3), [Some(Finished), Some(Failed), None]);
+}
+
+/// A panic in a scope unwinds through it into the caller: the job ends `panicked`, the
+/// later ones never start.
+#[test]
+fn a_panic_unwinds_through_the_scope() {
+    let log = EventLog::new(Instant::now);
+    let (_, jobs) = gated(&log, 3, &[0, 1, 2], &[], &[1]);
+    let steps = scope(secs(3600.0), async {
+        for job in jobs {
+            job.run(sleep).await?;
+        }
+        Ok::<_, JobError>(())
+    });
+    let panicked = block_on(AssertUnwindSafe(steps).catch_unwind());
+    assert!(panicked.is_err(), "the panic reached the caller");
+    assert_eq!(log.final_states(3), [Some(Finished), Some(Panicked), None]);
+    assert!(log.running().is_empty());
 }
 
 /// A deadline of zero starts nothing in `wait_for` and `gather`, as in CPython, where
@@ -223,8 +301,12 @@ fn scope_stops_at_a_failure() {
 fn a_deadline_of_zero_starts_nothing_in_wait_for_or_gather() {
     let log = EventLog::new(Instant::now);
     let job = jobs(&log, &[1.0], &[], &[]).remove(0);
-    assert_eq!(block_on(wait_for(job, Duration::ZERO)), Err(TimedOut));
-    let result = block_on(gather(jobs(&log, &[1.0, 0.0], &[], &[]), Duration::ZERO));
+    let result = block_on(wait_for(job.run(sleep), Duration::ZERO));
+    assert_eq!(result, Err(TimedOut));
+    let result = block_on(gather(
+        caught(jobs(&log, &[1.0, 0.0], &[], &[])),
+        Duration::ZERO,
+    ));
     assert_eq!(result, Err(TimedOut));
     assert!(log.events().is_empty(), "no job ever started");
 }
@@ -238,7 +320,7 @@ fn a_scope_with_a_deadline_of_zero_cancels_its_first_step() {
         let log = EventLog::new(Instant::now);
         let mut results = Vec::new();
         let jobs = jobs(&log, &delays, &[], &[]);
-        let result = block_on(scope(jobs, Duration::ZERO, &mut results));
+        let result = block_on(one_by_one(jobs, Duration::ZERO, &mut results));
         assert_eq!(result, Err(TimedOut), "{delays:?}");
         assert!(results.is_empty(), "{delays:?}");
         assert_eq!(log.events_of(0), [Started, Cancelled], "{delays:?}");

@@ -1,7 +1,7 @@
 //! `cargo run -p timeout-smol`: the command line around the pattern in `lib.rs`.
 
 use anyhow::Context as _;
-use shared::{Run, Runtime, scenarios::Timeout};
+use shared::{JobError, Run, Runtime, scenarios::Timeout};
 use std::time::Instant;
 use timeout_smol::{gather, scope, wait_for};
 
@@ -15,12 +15,15 @@ fn main() -> anyhow::Result<()> {
         let jobs = run.jobs();
         tracing::info!("{} jobs, deadline {limit:?} ({scenario:?})", jobs.len());
 
+        // The pattern takes any futures: here, the shared jobs, each with its simulated panic
+        // caught and reported as `job i panicked` (`run_caught`).
+        let sleep = smol::Timer::after;
         match scenario {
             Timeout::WaitFor => {
                 // `wait_for` takes one job: job 0 (any others never start).
                 let job = jobs.into_iter().next().context("no job to run")?;
                 let id = job.id();
-                let result = wait_for(job, limit).await;
+                let result = wait_for(job.run_caught(sleep), limit).await;
                 run.finish(|report| match result {
                     Ok(Ok(value)) => report.received(id, &Ok(value)),
                     Ok(Err(err)) => report.raised(&err),
@@ -28,15 +31,22 @@ fn main() -> anyhow::Result<()> {
                 })?;
             }
             Timeout::Gather => {
-                let result = gather(jobs, limit).await;
+                let result = gather(jobs.into_iter().map(|job| job.run_caught(sleep)), limit).await;
                 run.finish(|report| match result {
                     Ok(values) => report.gathered(values),
                     Err(_timed_out) => report.timed_out(),
                 })?;
             }
             Timeout::Scope => {
+                // The body of `async with asyncio.timeout(limit):`, the jobs one after another.
                 let mut results = Vec::new();
-                let result = scope(jobs, limit, &mut results).await;
+                let result = scope(limit, async {
+                    for job in jobs {
+                        results.push(job.run_caught(sleep).await?);
+                    }
+                    Ok::<_, JobError>(())
+                })
+                .await;
                 run.finish(|report| {
                     // The jobs run in input order, so the k-th result is job k's.
                     for (job, value) in results.into_iter().enumerate() {

@@ -7,11 +7,12 @@
 //! delays are distinct and on an even-millisecond grid, and the deadlines on odd
 //! milliseconds, so that no job ends at the same instant as another or as the deadline.
 
+use std::future::Future;
 use std::time::Duration;
 
 use proptest::prelude::*;
 use shared::strategies::{cases, jobs};
-use shared::{Ending, EventKind, EventLog};
+use shared::{Ending, EventKind, EventLog, Job, JobError};
 use timeout_tokio::{TimedOut, gather, scope, wait_for};
 
 /// Runs `f` on a fresh current-thread runtime whose clock is paused, with a log on it.
@@ -26,6 +27,28 @@ fn paused<T>(f: impl AsyncFnOnce(EventLog) -> T) -> T {
         let log = EventLog::new(|| tokio::time::Instant::now().into_std());
         f(log).await
     })
+}
+
+/// The jobs as the example hands them over: a panic comes back as `job i panicked`.
+fn caught(jobs: Vec<Job>) -> impl Iterator<Item = impl Future<Output = Result<String, JobError>>> {
+    jobs.into_iter()
+        .map(|job| job.run_caught(tokio::time::sleep))
+}
+
+/// The example's scope: the jobs one after another inside one deadline, their values
+/// pushed to `results`.
+async fn one_by_one(
+    jobs: Vec<Job>,
+    limit: Duration,
+    results: &mut Vec<String>,
+) -> Result<Result<(), JobError>, TimedOut> {
+    scope(limit, async {
+        for job in jobs {
+            results.push(job.run_caught(tokio::time::sleep).await?);
+        }
+        Ok(())
+    })
+    .await
 }
 
 fn ms(ms: u64) -> Duration {
@@ -50,7 +73,7 @@ proptest! {
     fn wait_for_splits_at_the_deadline((delays, endings) in cases(), limit in deadline()) {
         let (result, elapsed, states, running) = paused(async |log: EventLog| {
             let job = jobs(&log, &delays, &endings).remove(0);
-            let result = wait_for(job, ms(limit)).await.map_err(|_elapsed| TimedOut);
+            let result = wait_for(job.run_caught(tokio::time::sleep), ms(limit)).await;
             (result, log.elapsed(), log.final_states(1), log.running())
         });
         if delays[0] < limit {
@@ -72,9 +95,7 @@ proptest! {
     fn gather_splits_the_jobs_at_the_deadline((delays, endings) in cases(), limit in deadline()) {
         let n = delays.len();
         let (result, elapsed, states, running) = paused(async |log: EventLog| {
-            let result = gather(jobs(&log, &delays, &endings), ms(limit))
-                .await
-                .map_err(|_elapsed| TimedOut);
+            let result = gather(caught(jobs(&log, &delays, &endings)), ms(limit)).await;
             (result, log.elapsed(), log.final_states(n), log.running())
         });
         prop_assert!(running.is_empty(), "still running: {running:?}");
@@ -118,7 +139,7 @@ proptest! {
         let n = delays.len();
         let (results, result, elapsed, states, running) = paused(async |log: EventLog| {
             let mut results = Vec::new();
-            let result = scope(jobs(&log, &delays, &endings), ms(limit), &mut results).await;
+            let result = one_by_one(jobs(&log, &delays, &endings), ms(limit), &mut results).await;
             (results, result, log.elapsed(), log.final_states(n), log.running())
         });
         prop_assert!(running.is_empty(), "still running: {running:?}");
