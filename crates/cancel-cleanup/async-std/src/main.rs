@@ -1,8 +1,11 @@
-//! `cargo run -p cancel-cleanup-async-std`: the command line around the pattern in `lib.rs`.
+//! `cargo run -p cancel-cleanup-async-std`: the command line around the pattern in `lib.rs`,
+//! and the shared job fed to it (`job.rs`).
+
+mod job;
 
 use anyhow::Context as _;
 use async_std::task::sleep;
-use cancel_cleanup_async_std::{abort, cancel, cleanup};
+use cancel_cleanup_async_std::cancel;
 use shared::{Run, Runtime, scenarios::CancelCleanup};
 use std::time::Instant;
 
@@ -25,10 +28,11 @@ async fn run_scenario(run: &Run, scenario: CancelCleanup) -> anyhow::Result<()> 
     tracing::info!("cancelling job {id} after {after:?} ({scenario:?})");
 
     // The job is cancelled once `sleep(after)` is done: Python's `await asyncio.sleep(1)`.
+    // `cancel` raises a panic of the job again: `run_caught` makes it the job's error.
     let result = match scenario {
-        CancelCleanup::Cancel => cancel(job, sleep(after)).await,
-        CancelCleanup::Cleanup => cleanup(job, sleep(after), cleanup_time).await,
-        CancelCleanup::Abort => abort(job, sleep(after), cleanup_time).await,
+        CancelCleanup::Cancel => cancel(job.run_caught(sleep), sleep(after)).await,
+        CancelCleanup::Cleanup => job::cleanup(job, sleep(after), cleanup_time).await,
+        CancelCleanup::Abort => job::abort(job, sleep(after), cleanup_time).await,
     };
     run.finish(|report| match result {
         None => report.cancelled(),

@@ -14,9 +14,15 @@
 //! nothing about time, only that the answer agrees with the events, whoever wins. (This
 //! file is its own test binary, so its silent panic hook touches no other test.)
 
+// The example's job with a cleanup, and its `abort` scenario (the rest is not used here).
+#[allow(dead_code)]
+#[path = "../src/job.rs"]
+mod job;
+
 use std::time::{Duration, Instant};
 
-use cancel_cleanup_async_std::{abort, cancel};
+use cancel_cleanup_async_std::cancel;
+use job::abort;
 use shared::EventKind::{Cancelled, Failed, Finally, Finished, Panicked, Started};
 use shared::{Config, Ending, EventLog, Gate, Job, JobError};
 
@@ -48,7 +54,10 @@ fn a_job_that_ends_as_it_is_cancelled_keeps_its_result() {
         let (open, gate) = shared::gate();
         let job = config.jobs(&log).remove(0).gated(gate.clone());
         let (result, ()) = async_std::task::block_on(async {
-            futures::join!(cancel(job, opened(gate)), async { open.open() })
+            futures::join!(
+                cancel(job.run_caught(async_std::task::sleep), opened(gate)),
+                async { open.open() }
+            )
         });
         let expected = match log.final_state(0) {
             Some(Finished) => Some(Ok("job 0 result".to_owned())),

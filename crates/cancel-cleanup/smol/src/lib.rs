@@ -32,203 +32,108 @@
 //!
 //! What to notice:
 //!
-//! - Rust has no `CancelledError`. Cancelling a future means *dropping* it where it waits,
-//!   at an `.await`, and `Drop` cannot await: an aborted job gets no chance to run async
-//!   code. `cancel`: A starts and ends `cancelled` after 1 s; `cancel().await` returns
-//!   once the task has stopped, and the job has handed over no result.
-//! - `cleanup`: the job is *asked* to stop (a channel is closed), notices it because it
-//!   races the channel against its work, and cleans up asynchronously before it returns:
-//!   `cleanup-started`, `cleanup-finished` 0.1 s later, `finally`, `cancelled`.
-//!   `Time: 1.10s`.
-//! - `abort`: the same job, cancelled with `cancel().await`: only its synchronous
-//!   finally-step (a `Drop` guard) runs; the async cleanup never does. `Time: 1.00s`.
-//! - With `--delays 0.5` the job finishes before anyone cancels it: outcome `ok`, and the
-//!   finally-step still runs.
-//! - A job that ends at the very moment it is cancelled keeps its result: the task hands
-//!   it over itself, since `cancel().await` can drop it (see `spawn_handing_over`).
+//! - Rust has no `CancelledError`: cancelling a future *drops* it where it waits, at an
+//!   `.await`, and `Drop` cannot await. [`cancel`] gives a job no chance to run async code.
+//! - An async cleanup needs the job's help: [`with_cleanup`] races the work against a stop
+//!   signal (here a channel that is closed), and awaits the cleanup if the stop wins.
+//!   `cleanup`: `cleanup-started`, `cleanup-finished` 0.1 s later, `finally`, `cancelled`.
+//! - `abort`: the same job, cancelled with [`cancel`]: only its synchronous finally-step
+//!   (a [`Finally`] guard) runs, never the async cleanup. `Time: 1.00s`, not 1.10 s.
+//! - With `--delays 0.5` the job ends first: outcome `ok`, and the finally-step still runs.
+//!   A job that ends at the very moment it is cancelled keeps its result:
+//!   the task hands it over itself, as `cancel().await` can drop it.
 
-use shared::{Ending, EventKind, EventLog, Job, JobError};
-use smol::channel::{self, Receiver};
+// ANCHOR: copy
+use smol::channel;
 // `or` and `catch_unwind` come from futures-lite, which smol re-exports as `smol::future`.
 use smol::future::FutureExt as _;
-use smol::{Task, Timer};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::time::Duration;
 
-/// What a job we cancelled gave back: `None` if it was cancelled, else what it returned
-/// (it had ended before the cancellation took effect), as `cancel().await` says.
-pub type Cancelled = Option<Result<String, JobError>>;
-
-/// `task.cancel()` on a plain job: spawn it, and cancel it once `when` is done (the
-/// command line's `sleep(--cancel-after)`: Python's `await asyncio.sleep(1)`).
-pub async fn cancel(job: Job, when: impl Future) -> Cancelled {
-    let id = job.id();
-    let (task, output) = spawn_handing_over(job.run(Timer::after));
-    when.await;
-
-    // `cancel().await` drops the job's future at the `.await` it is waiting on, and
-    // returns once it has. What it returns (`None`, or the job's output if it had ended
-    // first) can miss a job that ended at that very moment: take the output from where the
-    // task handed it over instead (see `spawn_handing_over`).
-    task.cancel().await;
-    let ended = output.try_recv().ok()?;
-    // A job that panicked: its panic, caught in the task, is its error.
-    Some(ended.unwrap_or(Err(JobError::Panicked(id))))
-}
-
-/// The Python tutorial's cleanup, the Rust way: ask the job to stop (cooperative
-/// cancellation) once `when` is done, and wait while it cleans up and returns.
-pub async fn cleanup(job: Job, when: impl Future, cleanup: Duration) -> Cancelled {
-    let id = job.id();
-    let (stop, stopped) = channel::bounded::<()>(1);
-    let task = smol::spawn(job_with_cleanup(job, stopped, cleanup));
-    when.await;
-
-    // Nothing is dropped here: closing the channel only tells the job, which decides what
-    // to do. A real service would bound the wait with a timeout, and cancel a job that
-    // takes too long to clean up.
-    stop.close();
-    // Nothing cancels the task: it returns by itself, and awaiting it gives what it
-    // returned, or raises its panic again here: catch it. (Dropping the `Task` instead
-    // would cancel it.)
-    AssertUnwindSafe(task)
-        .catch_unwind()
-        .await
-        .unwrap_or(Some(Err(JobError::Panicked(id))))
-}
-
-/// The same job as in [`cleanup`], cancelled instead of asked: its future is dropped at
-/// the `.await` it waits on, so only the synchronous finally-step runs.
-pub async fn abort(job: Job, when: impl Future, cleanup: Duration) -> Cancelled {
-    let id = job.id();
-    // Nobody ever closes this channel (we keep `_stop` alive): the job will not be asked.
-    let (_stop, stopped) = channel::bounded::<()>(1);
-    let (task, output) = spawn_handing_over(job_with_cleanup(job, stopped, cleanup));
-    when.await;
-
-    task.cancel().await;
-    // `None`: cancelled; or what the job returned, if it had ended first (see `cancel`).
-    let ended = output.try_recv().ok()?;
-    ended.unwrap_or(Some(Err(JobError::Panicked(id))))
-}
-
-/// Spawns `work` as a task that hands its output over itself, from inside the task, in
-/// the poll in which `work` ends (a panic is caught there too, and handed over as `Err`).
+/// Python's `try: await work` / `except CancelledError: await cleanup; raise`: runs `work`
+/// until `stop` is done, then drops it, awaits `cleanup` and returns `None`; or returns
+/// `Some(output)` if the work ends first (it wins a tie), never starting `cleanup`. `stop`
+/// is the caller's signal, e.g. `stopped.recv()` of a channel that the caller closes.
 ///
-/// Why not take the output from `cancel().await`: a job can end on another thread at the
-/// very moment it is cancelled, and async-task (which runs smol's tasks) drops the
-/// output of a task that completes after `cancel()` has marked it closed: `cancel().await`
-/// then says `None`, as if the job had been cancelled. What was handed over stays ours.
-fn spawn_handing_over<F>(work: F) -> (Task<()>, Receiver<std::thread::Result<F::Output>>)
+/// # Panics
+///
+/// A panic of `work` or `cleanup` unwinds through this function; guards still run.
+pub async fn with_cleanup<T>(
+    work: impl Future<Output = T>,
+    cleanup: impl Future<Output = ()>,
+    stop: impl Future,
+) -> Option<T> {
+    // Cancellation can only happen at an `.await`: work that computes for 10 s without
+    // one notices the stop only when it is done. `or` polls the work first, then
+    // the stop, and is dropped with both once it returns: the work is gone before the
+    // cleanup starts.
+    let work = async { Some(work.await) };
+    let stopped = async {
+        stop.await;
+        None
+    };
+    let output = work.or(stopped).await;
+    if output.is_none() {
+        // We are still running: unlike a `Drop`, we can await the cleanup.
+        cleanup.await;
+    }
+    output
+}
+
+/// Python's `finally:`, as a drop guard: runs `step` when dropped, however the future that
+/// holds it is left (it returned, it panicked, or it was dropped by a cancellation). Keep
+/// it as `let _finally = Finally::new(...)`: `let _ = ...` would drop it at once.
+/// `Drop` cannot await, so the step is synchronous: release, log, set a flag, `try_send`.
+#[must_use = "the step runs when the guard is dropped"]
+pub struct Finally<F: FnOnce()>(Option<F>);
+
+impl<F: FnOnce()> Finally<F> {
+    /// A guard that runs `step` when it is dropped.
+    pub fn new(step: F) -> Self {
+        Finally(Some(step))
+    }
+}
+
+impl<F: FnOnce()> Drop for Finally<F> {
+    fn drop(&mut self) {
+        if let Some(step) = self.0.take() {
+            step();
+        }
+    }
+}
+
+/// `task.cancel()`, then `await task`: spawns `work`, cancels it once `when` is done (say
+/// a sleep: Python's `await asyncio.sleep(1)`), and waits until it has stopped. Returns
+/// `None` if it was cancelled, or `Some(output)` if it had ended first.
+///
+/// # Panics
+///
+/// If `work` panicked, its panic is raised again here, once its task has stopped.
+pub async fn cancel<F, T>(work: F, when: impl Future) -> Option<T>
 where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
 {
+    // The task hands its work's output over itself, in the poll in which the work ends (a
+    // panic is caught there too, and raised again below: nothing sees what it left
+    // half-done, so asserting unwind safety is sound).
     let (handed, output) = channel::bounded(1);
     let task = smol::spawn(async move {
         let ended = AssertUnwindSafe(work).catch_unwind().await;
         // The channel has room for this one message, and nobody else sends on it.
         let _ = handed.try_send(ended);
     });
-    (task, output)
-}
+    when.await;
 
-/// The job with a cleanup: it works for its delay unless `stop` is closed (or sent to)
-/// first; then it cleans up for `cleanup` (asynchronously: it can await) and returns
-/// `None`. However it ends, even when its future is dropped, its finally-step runs.
-///
-/// # Panics
-///
-/// When the job was made with [`Ending::Panic`] (`--panic`): that is the point of it.
-pub async fn job_with_cleanup(job: Job, stop: Receiver<()>, cleanup: Duration) -> Cancelled {
-    let id = job.id();
-    // Rust's `finally:` is a value whose `Drop` does the step: it runs however this
-    // function is left, by returning, by a panic, or by its future being dropped.
-    let mut finally = Finally::new(id, job.log());
-    job.log().record(id, EventKind::Started);
-
-    // Work, unless asked to stop: `or` polls both and returns the first to finish (a
-    // message or the closed channel both mean "stop"), and drops the other.
-    // Cancellation can only happen at an `.await`: a job that computed for 10 s without
-    // one would notice neither the channel nor `cancel()` until it was done.
-    let work = async {
-        Timer::after(job.delay()).await;
-        Woke::Done
-    };
-    let stopped = async {
-        let _closed_or_sent = stop.recv().await;
-        Woke::Stopped
-    };
-    match work.or(stopped).await {
-        Woke::Done => {}
-        Woke::Stopped => {
-            // We are still running, so unlike in a `Drop`, we can await our cleanup.
-            job.log().record(id, EventKind::CleanupStarted);
-            Timer::after(cleanup).await;
-            job.log().record(id, EventKind::CleanupFinished);
-            // Returning without an ending of our own: `finally` records the
-            // finally-step, then `cancelled`.
-            return None;
-        }
-    }
-    match job.ending() {
-        Ending::Succeed => {
-            finally.end(EventKind::Finished);
-            Some(Ok(format!("job {id} result")))
-        }
-        Ending::Fail => {
-            finally.end(EventKind::Failed);
-            Some(Err(JobError::Failed(id)))
-        }
-        // `finally` records `panicked`, then the finally-step, as the panic unwinds.
-        Ending::Panic => panic!("job {id} panicked"),
+    // `cancel().await` drops the work's future at the `.await` it is waiting on, and
+    // returns once it has. What it returns can miss work that ended, on another thread,
+    // at that very moment: async-task (which runs smol's tasks) drops the output of a task
+    // that completes after `cancel()` has marked it closed. What was handed over stays ours.
+    task.cancel().await;
+    match output.try_recv().ok()? {
+        Ok(output) => Some(output),
+        // The work panicked: raise its panic again here, now that its task has stopped.
+        Err(panic) => std::panic::resume_unwind(panic),
     }
 }
-
-/// Which of the job's two waits ended first.
-enum Woke {
-    Done,
-    Stopped,
-}
-
-/// The job's finally-step, as a drop guard. `Drop` cannot await, so the step must be
-/// synchronous: release a lock, log, set a flag, send on a channel that never blocks.
-struct Finally<'a> {
-    id: usize,
-    log: &'a EventLog,
-    ended: bool,
-}
-
-impl<'a> Finally<'a> {
-    fn new(id: usize, log: &'a EventLog) -> Self {
-        Finally {
-            id,
-            log,
-            ended: false,
-        }
-    }
-
-    /// Records how the job ended by itself (`finished` or `failed`).
-    fn end(&mut self, event: EventKind) {
-        self.ended = true;
-        self.log.record(self.id, event);
-    }
-}
-
-impl Drop for Finally<'_> {
-    fn drop(&mut self) {
-        // A panic is the job's own ending, like `failed`: it comes before the finally-step.
-        let panicking = std::thread::panicking();
-        if panicking && !self.ended {
-            self.log.record(self.id, EventKind::Panicked);
-        }
-        self.log.record(self.id, EventKind::Finally);
-        // Left with no ending of its own: the job was cancelled, by an abort (its future
-        // dropped) or by a stop it obeyed. As with Python's `CancelledError`, that is
-        // the last thing that happens to it.
-        if !panicking && !self.ended {
-            self.log.record(self.id, EventKind::Cancelled);
-        }
-    }
-}
+// ANCHOR_END: copy

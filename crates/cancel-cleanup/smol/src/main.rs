@@ -1,7 +1,10 @@
-//! `cargo run -p cancel-cleanup-smol`: the command line around the pattern in `lib.rs`.
+//! `cargo run -p cancel-cleanup-smol`: the command line around the pattern in `lib.rs`,
+//! and the shared job fed to it (`job.rs`).
+
+mod job;
 
 use anyhow::Context as _;
-use cancel_cleanup_smol::{abort, cancel, cleanup};
+use cancel_cleanup_smol::cancel;
 use shared::{Run, Runtime, scenarios::CancelCleanup};
 use smol::Timer;
 use std::time::Instant;
@@ -20,11 +23,14 @@ fn main() -> anyhow::Result<()> {
         tracing::info!("cancelling job {id} after {after:?} ({scenario:?})");
 
         // The job is cancelled once `Timer::after(after)` is done: Python's
-        // `await asyncio.sleep(1)`.
+        // `await asyncio.sleep(1)`. `cancel` raises a panic of the job again: `run_caught`
+        // makes it the job's error.
         let result = match scenario {
-            CancelCleanup::Cancel => cancel(job, Timer::after(after)).await,
-            CancelCleanup::Cleanup => cleanup(job, Timer::after(after), cleanup_time).await,
-            CancelCleanup::Abort => abort(job, Timer::after(after), cleanup_time).await,
+            CancelCleanup::Cancel => {
+                cancel(job.run_caught(Timer::after), Timer::after(after)).await
+            }
+            CancelCleanup::Cleanup => job::cleanup(job, Timer::after(after), cleanup_time).await,
+            CancelCleanup::Abort => job::abort(job, Timer::after(after), cleanup_time).await,
         };
         run.finish(|report| match result {
             None => report.cancelled(),
