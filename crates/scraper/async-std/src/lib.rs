@@ -50,74 +50,82 @@
 //! - With `--concurrency 2` at most two pages are fetched at once, in page order: the run
 //!   takes longer and more pages time out. The pages still in the queue at the deadline
 //!   never started; they are listed as timed out all the same.
-//! - A failing or panicking page is shown as `✗` and the loop goes on: one bad page does
-//!   not end a scrape.
+//! - A failing page is shown as `✗` and the loop goes on: one bad page does not end a
+//!   scrape. A panic is a bug, not a failure: [`scrape`] cancels the other pages, waits
+//!   until they have stopped, and raises it again in the caller. The example catches each
+//!   page's panic itself (`--panic`), so a panicking page is shown as `✗` too.
 //!
 //! async-std is discontinued upstream, and its maintainers point to smol: this example is
 //! here for the programs that still run on it, and for comparing before moving them.
 
+// ANCHOR: copy
+use std::future::Future;
 use std::num::NonZeroUsize;
-use std::panic::AssertUnwindSafe;
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use async_std::channel::{self, Sender};
 use async_std::task::{self, JoinHandle};
 use futures::FutureExt as _;
 use futures::future::{join_all, select};
-use shared::{Job, JobError};
 
-/// The page that job `i` stands for.
-pub fn url(job: usize) -> String {
-    format!("https://example.com/page/{job}")
-}
-
-/// How a scrape ended.
-#[derive(Debug, Default)]
-pub struct Scrape {
-    /// What arrived, in the order it arrived: each page's number and its result or error.
-    /// A page whose fetch ended just as the deadline cancelled it comes last.
-    pub arrived: Vec<(usize, Result<String, JobError>)>,
-    /// The pages that had not arrived by the deadline, in page order: cancelled, or never
-    /// started (still in the queue under `--concurrency`, or cancelled before their task
-    /// first ran).
+/// How a scrape ended. A page is known by its index in the input.
+#[derive(Debug)]
+pub struct Scrape<T, E> {
+    /// What arrived, in the order it arrived: each page's index and its result or error. A
+    /// page whose fetch ended just as the deadline cancelled it comes last.
+    pub arrived: Vec<(usize, Result<T, E>)>,
+    /// The pages that had not arrived by the deadline, in input order: cancelled, or never
+    /// started (still in the queue under a limit, or cancelled before their task first ran).
     pub timed_out: Vec<usize>,
 }
 
-/// A page's number and what its fetch returned.
-type Arrival = (usize, Result<String, JobError>);
+/// A page's index, and what its fetch returned, or its panic.
+type Arrival<T, E> = (usize, thread::Result<Result<T, E>>);
 
-/// Fetches every page (page `i` is `jobs[i]`), at most `limit` at once (all at once for
-/// `None`), and hands each result to `on_arrival` the moment it lands. At the deadline,
-/// `timeout` from now, the pages still pending are cancelled, and it returns once they
-/// have all stopped.
-pub async fn scrape(
-    jobs: Vec<Job>,
+/// Fetches every page (each future in `pages` is one page's fetch), at most `limit` at
+/// once (all at once for `None`), and hands each result to `on_arrival`, with the page's
+/// index, the moment it lands. At the deadline, `timeout` from now, the pages still
+/// pending are cancelled, and it returns once they have all stopped.
+///
+/// # Panics
+///
+/// When a page's fetch panics: a bug, not a result. The scrape then cancels the other
+/// pages as at the deadline, waits until they have stopped, and raises the panic again.
+pub async fn scrape<F, T, E>(
+    pages: impl IntoIterator<Item = F>,
     timeout: Duration,
     limit: Option<NonZeroUsize>,
-    mut on_arrival: impl FnMut(usize, &Result<String, JobError>),
-) -> Scrape {
+    mut on_arrival: impl FnMut(usize, &Result<T, E>),
+) -> Scrape<T, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     // One deadline for the whole scrape (the timeout pattern), fixed before anything runs.
     let deadline = Instant::now() + timeout;
-    let pages = jobs.len();
     // The limiter: at most `limit` fetches in flight. The other pages wait in the queue,
-    // in page order, and each page that lands makes room for the next one. Without
-    // `--concurrency` every page starts at once.
-    let limit = limit.map_or(pages, NonZeroUsize::get);
-    let mut queue = jobs.into_iter().enumerate();
+    // in input order, and each page that lands makes room for the next one. Without a
+    // limit every page starts at once. The queue makes each page's future only when its
+    // turn comes.
+    let limit = limit.map_or(usize::MAX, NonZeroUsize::get);
+    let mut queue = pages.into_iter().enumerate();
 
     // Every fetch hands its result over itself, on this channel, in the step in which it
-    // ends (see `fetch`). The task's own output could be lost: a task that completes while
-    // `cancel()` closes it has its output dropped, and `cancel()` returns `None` as if the
-    // page had never finished.
+    // ends (see `hand_over`). The task's own output could be lost: a task that completes
+    // while `cancel()` closes it has its output dropped, and `cancel()` returns `None` as if
+    // the page had never finished.
     let (landed, arrivals) = channel::unbounded();
     // The tasks in flight, by page, kept to cancel them at the deadline (a dropped
-    // async-std `JoinHandle` lets its task run on).
-    let mut in_flight: Vec<Option<JoinHandle<()>>> = Vec::new();
-    in_flight.resize_with(pages, || None);
+    // async-std `JoinHandle` lets its task run on). The pages start in input order, so
+    // page `i` is at index `i`; there is room for as many as the input says.
+    let mut in_flight: Vec<Option<JoinHandle<()>>> = Vec::with_capacity(queue.size_hint().0);
     // Spawn the first fetches, like `asyncio.create_task`.
-    for (page, job) in queue.by_ref().take(limit) {
-        in_flight[page] = Some(task::spawn(fetch(page, job, landed.clone())));
+    for (page, fetch) in queue.by_ref().take(limit) {
+        in_flight.push(Some(task::spawn(hand_over(page, fetch, landed.clone()))));
     }
 
     // Take the results as they land (the as-completed pattern), each wait raced against the
@@ -127,25 +135,40 @@ pub async fn scrape(
     // reaches it: see below). `future::timeout` would poll the page first. The sleep is
     // made once and pinned, so every turn of the loop polls the same one: a new sleep per
     // page would add and remove a timer per page.
-    let mut scrape = Scrape::default();
+    let mut scrape = Scrape {
+        arrived: Vec::new(),
+        timed_out: Vec::new(),
+    };
+    // A page's panic, kept to be raised again once the other pages have stopped.
+    let mut panicked = None;
     let mut too_late = pin!(async {
         task::sleep(deadline.saturating_duration_since(Instant::now())).await;
         None
     });
-    while scrape.arrived.len() < pages {
+    // Until every page started has arrived: each arrival starts the next page in the
+    // queue, so by then the queue is empty too.
+    while scrape.arrived.len() < in_flight.len() {
         // The channel stays open while `landed` lives: `recv` only waits.
         let next = async { arrivals.recv().await.ok() };
-        let Some((page, result)) = select(too_late.as_mut(), pin!(next)).await.factor_first().0
+        let Some((page, output)) = select(too_late.as_mut(), pin!(next)).await.factor_first().0
         else {
             break;
         };
         // This page's task has ended: its handle has nothing more to give.
         in_flight[page] = None;
+        // A page that panicked: stop taking pages, and raise the panic below.
+        let result = match output {
+            Ok(result) => result,
+            Err(payload) => {
+                panicked = Some(payload);
+                break;
+            }
+        };
         on_arrival(page, &result);
         scrape.arrived.push((page, result));
         // A fetch has ended: start the next page in the queue, if any.
-        if let Some((page, job)) = queue.next() {
-            in_flight[page] = Some(task::spawn(fetch(page, job, landed.clone())));
+        if let Some((page, fetch)) = queue.next() {
+            in_flight.push(Some(task::spawn(hand_over(page, fetch, landed.clone()))));
         }
     }
 
@@ -153,36 +176,53 @@ pub async fn scrape(
     // cancel-cleanup pattern): `cancel().await` returns once the task is gone, so no page
     // is left running behind the caller's back. The pages still in the queue are never
     // spawned: they never start.
+    let started = in_flight.len();
     join_all(in_flight.into_iter().flatten().map(JoinHandle::cancel)).await;
     // A page whose fetch ended while it was being cancelled has handed its result over all
-    // the same: it landed as the deadline passed, and its events say so. Count it.
-    while let Ok((page, result)) = arrivals.try_recv() {
-        on_arrival(page, &result);
-        scrape.arrived.push((page, result));
+    // the same: it landed as the deadline passed. Count it. One that panicked as it was
+    // cancelled is raised below (the first panic, if there were two).
+    while let Ok((page, output)) = arrivals.try_recv() {
+        match output {
+            Ok(result) => {
+                on_arrival(page, &result);
+                scrape.arrived.push((page, result));
+            }
+            Err(payload) => {
+                panicked.get_or_insert(payload);
+            }
+        }
     }
-    // Every page that has not arrived has timed out. Mark the arrivals in a table, one step
-    // per page: searching the list of arrivals once per page would take N * N steps.
-    let mut arrived = vec![false; pages];
+    // Nothing is left running: raise the panic in the caller, as awaiting the task would.
+    if let Some(payload) = panicked {
+        panic::resume_unwind(payload);
+    }
+    // Every page that has not arrived has timed out: the started ones that were cancelled,
+    // then the ones still in the queue, which never started (the queue makes their futures
+    // only to drop them, unpolled). Mark the arrivals in a table, one step per page:
+    // searching the list of arrivals once per page would take N * N steps.
+    let mut arrived = vec![false; started];
     for (page, _) in &scrape.arrived {
         arrived[*page] = true;
     }
-    scrape.timed_out = (0..pages).filter(|&page| !arrived[page]).collect();
+    let cancelled = (0..started).filter(|&page| !arrived[page]);
+    scrape.timed_out = cancelled.chain(queue.map(|(page, _)| page)).collect();
     scrape
 }
 
-/// One page's task: "fetches" the page, and hands its number and result to `landed`. The
-/// shared job stands in for the HTTP request; a real scraper would call its HTTP client
-/// here.
-async fn fetch(page: usize, job: Job, landed: Sender<Arrival>) {
-    let id = job.id();
-    // async-std catches a task's panic and raises it again in whoever awaits the handle: in
-    // the scrape loop, which would end with it. Catch it here and hand it over as an error.
-    let result = AssertUnwindSafe(job.run(task::sleep))
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(id)));
-    // The result is handed over in the same step as the job ended, with no `.await` in
+/// One page's task: runs the page's fetch, and hands its index and its result, or its
+/// panic, to `landed`.
+async fn hand_over<F, T, E>(page: usize, fetch: F, landed: Sender<Arrival<T, E>>)
+where
+    F: Future<Output = Result<T, E>>,
+{
+    // async-std catches a task's panic and raises it again in whoever awaits the handle,
+    // but no one awaits this one's output (see `landed`): catch the panic here and hand it
+    // over, for `scrape` to raise once the other pages have stopped. Nothing looks at what the
+    // panic may have left half-done, so asserting unwind safety is sound.
+    let output = AssertUnwindSafe(fetch).catch_unwind().await;
+    // The result is handed over in the same step as the fetch ended, with no `.await` in
     // between, so no cancellation can come between them. The channel is unbounded and open
     // until `scrape` returns: the send cannot fail.
-    let _ = landed.try_send((page, result));
+    let _ = landed.try_send((page, output));
 }
+// ANCHOR_END: copy

@@ -13,9 +13,9 @@ use shared::{Config, EventLog, Job};
 /// Eight pages wait on one gate, which opens on async-std's timer at the deadline's
 /// moment, so that they end while the deadline fires and the scrape cancels them: some
 /// arrive before the deadline, some end while they are being cancelled, some are cancelled
-/// first, and which ones changes from run to run. Whatever the mix, no page is lost: every page that
-/// finished is among the arrivals, every other one is timed out and ended cancelled (or
-/// never started), and none is still running.
+/// first, and which ones changes from run to run. Whatever the mix, no page is lost: every
+/// page that finished is among the arrivals, every other one is timed out and ended
+/// cancelled (or never started), and none is still running.
 #[test]
 fn a_page_that_ends_as_the_deadline_cancels_it_is_never_lost() {
     const PAGES: usize = 8;
@@ -27,6 +27,7 @@ fn a_page_that_ends_as_the_deadline_cancels_it_is_never_lost() {
             .into_iter()
             .map(|job| job.gated(gate.clone()))
             .collect();
+        let pages = jobs.into_iter().map(|job| job.run(task::sleep));
         let timeout = Duration::from_millis(2);
         let deadline = Instant::now() + timeout;
         // A dropped async-std `JoinHandle` lets its task run on.
@@ -34,7 +35,7 @@ fn a_page_that_ends_as_the_deadline_cancels_it_is_never_lost() {
             task::sleep(deadline.saturating_duration_since(Instant::now())).await;
             opener.open();
         }));
-        let scrape = task::block_on(scrape(jobs, timeout, None, |_, _| {}));
+        let scrape = task::block_on(scrape(pages, timeout, None, |_, _| {}));
 
         let states = log.final_states(PAGES);
         let mut seen = [false; PAGES];

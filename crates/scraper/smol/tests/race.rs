@@ -27,6 +27,7 @@ fn a_page_that_ends_as_the_deadline_cancels_it_is_never_lost() {
             .into_iter()
             .map(|job| job.gated(gate.clone()))
             .collect();
+        let pages = jobs.into_iter().map(|job| job.run(Timer::after));
         let timeout = Duration::from_millis(2);
         let deadline = Instant::now() + timeout;
         smol::spawn(async move {
@@ -34,7 +35,7 @@ fn a_page_that_ends_as_the_deadline_cancels_it_is_never_lost() {
             opener.open();
         })
         .detach();
-        let scrape = smol::block_on(scrape(jobs, timeout, None, |_, _| {}));
+        let scrape = smol::block_on(scrape(pages, timeout, None, |_, _| {}));
 
         let states = log.final_states(PAGES);
         let mut seen = [false; PAGES];

@@ -16,7 +16,7 @@ use scraper_smol::scrape;
 use shared::EventKind::{Cancelled, Finished, Started};
 use shared::scenarios::Scraper;
 use shared::{
-    Args, Config, Event, EventLog, Job, JobState, Opener, Outcome, Report, Scenario as _,
+    Args, Config, Event, EventLog, Job, JobError, JobState, Opener, Outcome, Report, Scenario as _,
 };
 use smol::Timer;
 
@@ -34,6 +34,14 @@ const DEADLINE: Duration = Duration::from_secs(1);
 fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
     let config = Config::with_delays(delays).failing(fail).panicking(panic);
     config.jobs(log)
+}
+
+/// Each job's fetch, as the binary runs it: a panic of the job comes back as
+/// `JobError::Panicked` (`Job::run_caught`).
+fn fetches(
+    jobs: Vec<Job>,
+) -> impl Iterator<Item = impl Future<Output = Result<String, JobError>> + Send + 'static> {
+    jobs.into_iter().map(|job| job.run_caught(Timer::after))
 }
 
 /// `count` pages that wait on gates, and the chain that opens them.
@@ -102,7 +110,7 @@ fn the_deadline_splits_arrived_from_timed_out() {
     let log = EventLog::new(Instant::now);
     let (mut chain, jobs) = gated(&log, 5, &[2, 0, 4]);
     let mut shown = Vec::new();
-    let scrape = smol::block_on(scrape(jobs, DEADLINE, None, |page, _| {
+    let scrape = smol::block_on(scrape(fetches(jobs), DEADLINE, None, |page, _| {
         shown.push(page);
         chain.arrived(page);
     }));
@@ -124,7 +132,7 @@ fn pages_that_all_beat_the_deadline_take_the_longest_delay() {
     let log = EventLog::new(Instant::now);
     let delays = [0.2, 0.1, 0.3];
     let scrape = smol::block_on(scrape(
-        jobs(&log, &delays, &[], &[]),
+        fetches(jobs(&log, &delays, &[], &[])),
         Duration::from_secs(60),
         None,
         |_, _| {},
@@ -149,7 +157,12 @@ fn without_a_limit_every_page_runs_at_once() {
         openers.into_iter().for_each(Opener::open);
     })
     .detach();
-    let scrape = smol::block_on(scrape(jobs, Duration::from_secs(60), None, |_, _| {}));
+    let scrape = smol::block_on(scrape(
+        fetches(jobs),
+        Duration::from_secs(60),
+        None,
+        |_, _| {},
+    ));
     assert_eq!(scrape.arrived.len(), 3);
     assert_eq!(most_at_once(&log.events()), 3, "all pages at once");
     assert!(log.running().is_empty());
@@ -164,7 +177,7 @@ fn concurrency_two_never_runs_more_than_two_at_once() {
     let log = EventLog::new(Instant::now);
     // 1 ends first (2 starts), then 0 (3 starts), then 2 (4 starts); 3 and 4 never end.
     let (mut chain, jobs) = gated(&log, 7, &[1, 0, 2]);
-    let scrape = smol::block_on(scrape(jobs, DEADLINE, limit(2), |page, _| {
+    let scrape = smol::block_on(scrape(fetches(jobs), DEADLINE, limit(2), |page, _| {
         chain.arrived(page);
     }));
     assert_eq!(most_at_once(&log.events()), 2);
@@ -194,7 +207,7 @@ fn a_deadline_of_zero_times_out_every_page() {
     for _ in 0..20 {
         let log = EventLog::new(Instant::now);
         let (openers, jobs) = shared::gates(jobs(&log, &[3600.0; 4], &[], &[]));
-        let scrape = smol::block_on(scrape(jobs, Duration::ZERO, None, |_, _| {}));
+        let scrape = smol::block_on(scrape(fetches(jobs), Duration::ZERO, None, |_, _| {}));
         assert!(scrape.arrived.is_empty());
         assert_eq!(scrape.timed_out, [0, 1, 2, 3]);
         for state in log.final_states(4) {

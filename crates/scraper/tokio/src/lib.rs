@@ -49,63 +49,68 @@
 //! - With `--concurrency 2` at most two pages are fetched at once, in page order: the run
 //!   takes longer and more pages time out. The pages still in the queue at the deadline
 //!   never started; they are listed as timed out all the same.
-//! - A failing or panicking page is shown as `✗` and the loop goes on: one bad page does
-//!   not end a scrape.
+//! - A failing page is shown as `✗` and the loop goes on: one bad page does not end a
+//!   scrape. A panic is a bug, not a failure: [`scrape`] cancels the other pages, waits
+//!   until they have stopped, and raises it again in the caller. The example catches each
+//!   page's panic itself (`--panic`), so a panicking page is shown as `✗` too.
 
+// ANCHOR: copy
+use std::future::Future;
 use std::num::NonZeroUsize;
-use std::panic::AssertUnwindSafe;
+use std::panic;
 use std::pin::pin;
 use std::time::Duration;
 
-use futures::FutureExt as _;
-use shared::{Job, JobError};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-/// The page that job `i` stands for.
-pub fn url(job: usize) -> String {
-    format!("https://example.com/page/{job}")
-}
-
-/// How a scrape ended.
-#[derive(Debug, Default)]
-pub struct Scrape {
-    /// What arrived, in the order it arrived: each page's number and its result or error.
-    /// A page whose fetch ended just as the deadline cancelled it comes last.
-    pub arrived: Vec<(usize, Result<String, JobError>)>,
-    /// The pages that had not arrived by the deadline, in page order: cancelled, or never
-    /// started (still in the queue under `--concurrency`, or cancelled before their task
-    /// first ran).
+/// How a scrape ended. A page is known by its index in the input.
+#[derive(Debug)]
+pub struct Scrape<T, E> {
+    /// What arrived, in the order it arrived: each page's index and its result or error. A
+    /// page whose fetch ended just as the deadline cancelled it comes last.
+    pub arrived: Vec<(usize, Result<T, E>)>,
+    /// The pages that had not arrived by the deadline, in input order: cancelled, or never
+    /// started (still in the queue under a limit, or cancelled before their task first ran).
     pub timed_out: Vec<usize>,
 }
 
-/// A page's number and what its fetch returned.
-type Arrival = (usize, Result<String, JobError>);
-
-/// Fetches every page (page `i` is `jobs[i]`), at most `limit` at once (all at once for
-/// `None`), and hands each result to `on_arrival` the moment it lands. At the deadline,
-/// `timeout` from now, the pages still pending are cancelled, and it returns once they
-/// have all stopped.
-pub async fn scrape(
-    jobs: Vec<Job>,
+/// Fetches every page (each future in `pages` is one page's fetch), at most `limit` at
+/// once (all at once for `None`), and hands each result to `on_arrival`, with the page's
+/// index, the moment it lands. At the deadline, `timeout` from now, the pages still
+/// pending are cancelled, and it returns once they have all stopped.
+///
+/// # Panics
+///
+/// When a page's fetch panics: a bug, not a result. The scrape then cancels the other
+/// pages as at the deadline, waits until they have stopped, and raises the panic again.
+pub async fn scrape<F, T, E>(
+    pages: impl IntoIterator<Item = F>,
     timeout: Duration,
     limit: Option<NonZeroUsize>,
-    mut on_arrival: impl FnMut(usize, &Result<String, JobError>),
-) -> Scrape {
+    mut on_arrival: impl FnMut(usize, &Result<T, E>),
+) -> Scrape<T, E>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
     // One deadline for the whole scrape (the timeout pattern), fixed before anything runs.
     let deadline = Instant::now() + timeout;
-    let pages = jobs.len();
     // The limiter: at most `limit` fetches in flight. The other pages wait in the queue,
-    // in page order, and each page that lands makes room for the next one. Without
-    // `--concurrency` every page starts at once.
-    let limit = limit.map_or(pages, NonZeroUsize::get);
-    let mut queue = jobs.into_iter().enumerate();
+    // in input order, and each page that lands makes room for the next one. Without a
+    // limit every page starts at once. The queue makes each page's future only when its
+    // turn comes.
+    let limit = limit.map_or(usize::MAX, NonZeroUsize::get);
+    let mut queue = pages.into_iter().enumerate();
+    let mut started = 0;
 
     // Spawn the first fetches, like `asyncio.create_task`, into a `JoinSet`. Each task
-    // hands back its page with the page's result, so even a panic says which page.
-    let mut in_flight: JoinSet<Arrival> = JoinSet::new();
-    for (page, job) in queue.by_ref().take(limit) {
-        in_flight.spawn(fetch(page, job));
+    // hands back its page's index with the page's result.
+    let mut in_flight = JoinSet::new();
+    for (page, fetch) in queue.by_ref().take(limit) {
+        in_flight.spawn(async move { (page, fetch.await) });
+        started += 1;
     }
 
     // Take the results as they land (the as-completed pattern), each wait raced against the
@@ -115,7 +120,12 @@ pub async fn scrape(
     // `timeout_at` would poll the page first. The timer is made once and pinned, so every
     // turn of the loop polls the same one: a new `sleep_until` per page would add and
     // remove a timer entry per page.
-    let mut scrape = Scrape::default();
+    let mut scrape = Scrape {
+        arrived: Vec::new(),
+        timed_out: Vec::new(),
+    };
+    // A page's panic, kept to be raised again once the other pages have stopped.
+    let mut panicked = None;
     let mut too_late = pin!(sleep_until(deadline));
     loop {
         let next = tokio::select! {
@@ -123,17 +133,23 @@ pub async fn scrape(
             () = &mut too_late => None,
             next = in_flight.join_next() => next,
         };
-        // `None`: the deadline passed first, or every page is in. Nothing aborts a task
-        // before the deadline, and each task catches its page's panic, so none ends in a
-        // `JoinError`.
-        let Some(Ok((page, result))) = next else {
-            break;
+        let (page, result) = match next {
+            // The deadline passed first, or every page is in.
+            None => break,
+            Some(Ok(arrival)) => arrival,
+            // Nothing aborts a task before the deadline: a task that ended in an error
+            // panicked. Stop taking pages, and raise the panic below.
+            Some(Err(err)) => {
+                panicked = Some(err.into_panic());
+                break;
+            }
         };
         on_arrival(page, &result);
         scrape.arrived.push((page, result));
         // A fetch has ended: start the next page in the queue, if any.
-        if let Some((page, job)) = queue.next() {
-            in_flight.spawn(fetch(page, job));
+        if let Some((page, fetch)) = queue.next() {
+            in_flight.spawn(async move { (page, fetch.await) });
+            started += 1;
         }
     }
 
@@ -142,35 +158,38 @@ pub async fn scrape(
     // page is left running behind the caller's back. The pages still in the queue are never
     // spawned: they never start. tokio cancels a task only between two polls: one that
     // ends in the poll during which it is aborted keeps its output, and `join_next` hands
-    // it over. Such a page landed as the deadline passed, and its events say so: count it.
-    // (`shutdown()` would wait the same way, but throw those outputs away.)
+    // it over. Such a page landed as the deadline passed: count it. (`shutdown()` would
+    // wait the same way, but throw those outputs away.)
     in_flight.abort_all();
     while let Some(joined) = in_flight.join_next().await {
-        if let Ok((page, result)) = joined {
-            on_arrival(page, &result);
-            scrape.arrived.push((page, result));
+        match joined {
+            Ok((page, result)) => {
+                on_arrival(page, &result);
+                scrape.arrived.push((page, result));
+            }
+            // A cancelled task has nothing to give; one that panicked as it was cancelled
+            // is raised below (the first panic, if there were two).
+            Err(err) => {
+                if let Ok(payload) = err.try_into_panic() {
+                    panicked.get_or_insert(payload);
+                }
+            }
         }
     }
-    // Every page that has not arrived has timed out. Mark the arrivals in a table, one step
-    // per page: searching the list of arrivals once per page would take N * N steps.
-    let mut arrived = vec![false; pages];
+    // Nothing is left running: raise the panic in the caller, as awaiting the task would.
+    if let Some(payload) = panicked {
+        panic::resume_unwind(payload);
+    }
+    // Every page that has not arrived has timed out: the started ones that were cancelled,
+    // then the ones still in the queue, which never started (the queue makes their futures
+    // only to drop them, unpolled). Mark the arrivals in a table, one step per page:
+    // searching the list of arrivals once per page would take N * N steps.
+    let mut arrived = vec![false; started];
     for (page, _) in &scrape.arrived {
         arrived[*page] = true;
     }
-    scrape.timed_out = (0..pages).filter(|&page| !arrived[page]).collect();
+    let cancelled = (0..started).filter(|&page| !arrived[page]);
+    scrape.timed_out = cancelled.chain(queue.map(|(page, _)| page)).collect();
     scrape
 }
-
-/// One page's task: "fetches" the page, and hands back its number with the result. The
-/// shared job stands in for the HTTP request; a real scraper would call its HTTP client
-/// here.
-async fn fetch(page: usize, job: Job) -> Arrival {
-    let id = job.id();
-    // tokio would catch a panic too, but its `JoinError` names the task, not the page:
-    // catching it here keeps the page with its error.
-    let result = AssertUnwindSafe(job.run(tokio::time::sleep))
-        .catch_unwind()
-        .await
-        .unwrap_or(Err(JobError::Panicked(id)));
-    (page, result)
-}
+// ANCHOR_END: copy

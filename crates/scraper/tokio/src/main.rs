@@ -3,9 +3,9 @@
 
 use std::num::NonZeroUsize;
 
-use scraper_tokio::{Scrape, scrape, url};
+use scraper_tokio::{Scrape, scrape};
 use shared::progress::{self, Progress};
-use shared::{JobError, Run, Runtime, scenarios::Scraper};
+use shared::{Job, JobError, Run, Runtime, scenarios::Scraper};
 
 /// The scraper's own flag, next to the shared ones.
 #[derive(Debug, clap::Args)]
@@ -49,18 +49,32 @@ async fn run_scenario(
     scenario: Scraper,
     limit: Option<NonZeroUsize>,
     progress: &Progress,
-) -> Scrape {
-    let jobs = run.jobs();
+) -> Scrape<String, JobError> {
+    // Page `i` is job `i`: its index in the input.
+    let pages = run.jobs().into_iter().map(fetch);
     match scenario {
         // Each page is shown the moment it lands, with the time since the scrape began.
         Scraper::Default => {
             let show = |page, result: &Result<String, JobError>| {
                 progress.arrived(&url(page), result, run.log().elapsed());
             };
-            scrape(jobs, run.timeout(), limit, show).await
+            scrape(pages, run.timeout(), limit, show).await
         }
         // The tutorial's `done, pending = await asyncio.wait(tasks, timeout=3.0)`: the same
         // scrape, with nothing shown until it is over.
-        Scraper::Tutorial => scrape(jobs, run.timeout(), limit, |_, _| {}).await,
+        Scraper::Tutorial => scrape(pages, run.timeout(), limit, |_, _| {}).await,
     }
+}
+
+/// The page that job `i` stands for.
+fn url(page: usize) -> String {
+    format!("https://example.com/page/{page}")
+}
+
+/// "Fetches" a page: the shared job stands in for the HTTP request, where a real scraper
+/// would call its HTTP client. The job's panic (`--panic`) comes back as
+/// `JobError::Panicked`, so that the page is shown as failed and the scrape goes on;
+/// `scrape` itself would raise it again in the caller, as a bug.
+async fn fetch(job: Job) -> Result<String, JobError> {
+    job.run_caught(tokio::time::sleep).await
 }

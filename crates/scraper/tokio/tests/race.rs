@@ -32,13 +32,14 @@ async fn a_page_that_ends_as_the_deadline_cancels_it_is_never_lost() {
             .into_iter()
             .map(|job| job.gated(gate.clone()))
             .collect();
+        let pages = jobs.into_iter().map(|job| job.run(tokio::time::sleep));
         let timeout = Duration::from_millis(2);
         let deadline = Instant::now() + timeout;
         tokio::spawn(async move {
             sleep_until(deadline).await;
             opener.open();
         });
-        let scrape = scrape(jobs, timeout, None, |_, _| {}).await;
+        let scrape = scrape(pages, timeout, None, |_, _| {}).await;
 
         let states = log.final_states(PAGES);
         let mut seen = [false; PAGES];

@@ -6,9 +6,11 @@
 //! time and every time in the log is exact.
 
 use std::num::NonZeroUsize;
+use std::panic::AssertUnwindSafe;
 use std::process::Command;
 use std::time::Duration;
 
+use futures::FutureExt as _;
 use scraper_tokio::scrape;
 use shared::EventKind::{Cancelled, Failed, Finished, Panicked, Started};
 use shared::scenarios::Scraper;
@@ -31,6 +33,15 @@ fn log() -> EventLog {
 fn jobs(log: &EventLog, delays: &[f64], fail: &[usize], panic: &[usize]) -> Vec<Job> {
     let config = Config::with_delays(delays).failing(fail).panicking(panic);
     config.jobs(log)
+}
+
+/// Each job's fetch, as the binary runs it: a panic of the job comes back as
+/// `JobError::Panicked` (`Job::run_caught`).
+fn fetches(
+    jobs: Vec<Job>,
+) -> impl Iterator<Item = impl Future<Output = Result<String, JobError>> + Send + 'static> {
+    jobs.into_iter()
+        .map(|job| job.run_caught(tokio::time::sleep))
 }
 
 fn secs(seconds: f64) -> Duration {
@@ -63,7 +74,7 @@ async fn the_deadline_splits_arrived_from_timed_out() {
     let log = log();
     let mut shown = Vec::new();
     let scrape = scrape(
-        jobs(&log, &[2.0, 0.5, 3.5, 1.0, 4.0], &[], &[]),
+        fetches(jobs(&log, &[2.0, 0.5, 3.5, 1.0, 4.0], &[], &[])),
         secs(3.0),
         None,
         |page, _| shown.push(page),
@@ -86,7 +97,7 @@ async fn the_deadline_splits_arrived_from_timed_out() {
 async fn a_page_due_at_the_deadline_is_late() {
     let log = log();
     let scrape = scrape(
-        jobs(&log, &[1.0, 2.0, 0.5], &[], &[]),
+        fetches(jobs(&log, &[1.0, 2.0, 0.5], &[], &[])),
         secs(1.0),
         None,
         |_, _| {},
@@ -109,7 +120,7 @@ async fn a_page_due_at_the_deadline_is_late() {
 async fn pages_that_all_beat_the_deadline_take_the_longest_delay() {
     let log = log();
     let scrape = scrape(
-        jobs(&log, &[2.0, 0.5, 1.0], &[], &[]),
+        fetches(jobs(&log, &[2.0, 0.5, 1.0], &[], &[])),
         secs(3.0),
         None,
         |_, _| {},
@@ -122,13 +133,14 @@ async fn pages_that_all_beat_the_deadline_take_the_longest_delay() {
     assert!(log.running().is_empty());
 }
 
-/// A failing page and a panicking page arrive as errors in their place, and the loop goes
-/// on to the pages after them.
+/// A failing page and a panicking page, its panic caught as in the binary
+/// (`Job::run_caught`), arrive as errors in their place, and the loop goes on to the pages
+/// after them.
 #[tokio::test(start_paused = true)]
 async fn a_failure_or_a_panic_is_shown_and_the_loop_goes_on() {
     let log = log();
     let scrape = scrape(
-        jobs(&log, &[2.0, 0.5, 3.5, 1.0], &[3], &[1]),
+        fetches(jobs(&log, &[2.0, 0.5, 3.5, 1.0], &[3], &[1])),
         secs(3.0),
         None,
         |_, _| {},
@@ -146,6 +158,39 @@ async fn a_failure_or_a_panic_is_shown_and_the_loop_goes_on() {
     assert!(log.running().is_empty());
 }
 
+/// A page's fetch that panics (`Job::run`: the panic not caught) is a bug, not a result:
+/// the scrape stops taking pages, cancels the pages in flight, waits until they have
+/// stopped, and raises the panic again in the caller, at the moment of the panic, not at
+/// the deadline. Under `limit(3)`, page 3 started when page 1 landed; page 4, still in the
+/// queue, never starts.
+#[tokio::test(start_paused = true)]
+async fn a_panic_cancels_the_other_pages_and_is_raised_in_the_caller() {
+    // The simulated panic prints one line, not a backtrace.
+    shared::quiet_job_panics();
+    let log = log();
+    let raw = jobs(&log, &[2.0, 0.5, 1.0, 3.0, 0.1], &[], &[2]);
+    let pages = raw.into_iter().map(|job| job.run(tokio::time::sleep));
+    let mut shown = Vec::new();
+    let scraping = scrape(pages, secs(10.0), limit(3), |page, _| shown.push(page));
+    let payload = AssertUnwindSafe(scraping)
+        .catch_unwind()
+        .await
+        .expect_err("the panic is raised in the caller");
+    let message = payload.downcast_ref::<String>().map(String::as_str);
+    assert_eq!(message, Some("job 2 panicked"));
+    assert_eq!(shown, [1]);
+    let states = [
+        Some(Cancelled),
+        Some(Finished),
+        Some(Panicked),
+        Some(Cancelled),
+        None,
+    ];
+    assert_eq!(log.final_states(5), states);
+    assert_eq!(log.elapsed(), secs(1.0));
+    assert!(log.running().is_empty());
+}
+
 /// `--concurrency 2`: never more than two pages at once; each page that lands makes room
 /// for the next one, in page order. At the deadline the two running pages are cancelled,
 /// and page 6, still in the queue, never started: no events, yet reported as timed out.
@@ -154,7 +199,7 @@ async fn concurrency_two_never_runs_more_than_two_at_once() {
     let log = log();
     let delays = [1.0, 0.4, 0.8, 0.6, 1.0, 0.5, 0.1];
     let scrape = scrape(
-        jobs(&log, &delays, &[], &[]),
+        fetches(jobs(&log, &delays, &[], &[])),
         secs(2.0),
         limit(2),
         |_, _| {},
@@ -206,7 +251,7 @@ fn the_same_seed_gives_the_same_delays_on_every_runtime() {
 async fn a_deadline_of_zero_times_out_every_page() {
     let log = log();
     let scrape = scrape(
-        jobs(&log, &[1.0, 0.5, 2.0], &[], &[]),
+        fetches(jobs(&log, &[1.0, 0.5, 2.0], &[], &[])),
         Duration::ZERO,
         None,
         |_, _| {},
