@@ -94,6 +94,11 @@ pub fn section(pattern: &str, snippets: &[Snippet]) -> String {
         "<!-- Written by `scripts/copy-check.sh --write` from each runtime's \
          `examples/copy_it.rs` and the `copy` region of its `src/lib.rs`: edit those, not this. -->\n",
     );
+    out.push_str(
+        "\nA pattern that spawns its jobs asks for `Send + 'static` futures: each job owns what it \
+         uses (move a `String` or an `Arc` into an `async move` block), it cannot borrow a local \
+         of its caller. A public function you do not call can go: in a binary, an unused one is dead code.\n",
+    );
     for snippet in snippets {
         let (module, code) = &snippet.module;
         let note = if snippet.runtime == "async-std" {

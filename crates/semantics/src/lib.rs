@@ -107,8 +107,10 @@ pub const ROWS: &[Row] = &[
     Row {
         id: "panic-awaited",
         behaviour: "A panic in a task, awaited",
-        note: "async-std and smol: wrap the awaited task in `AssertUnwindSafe(task).catch_unwind()` \
-               to turn the panic into a value, as every example here does.",
+        note: "async-std and smol: wrap the work in `AssertUnwindSafe(work).catch_unwind()` \
+               to turn the panic into a value. The patterns here do what they do on an error \
+               (cancel the rest, wait until it has stopped), then raise the panic again in \
+               their caller (`resume_unwind`), on all three runtimes.",
     },
     Row {
         id: "panic-unawaited",

@@ -150,14 +150,23 @@ where
 /// a task that ends while it is being cancelled, and raises the panic of a job that
 /// panicked. Handed over from inside the task, the result is in the channel before the
 /// task can end, whatever `cancel` then does.
-async fn hand_over<F: Future>(index: usize, job: F, handed: Sender<Handed<F::Output>>) {
+fn hand_over<F: Future>(
+    index: usize,
+    job: F,
+    handed: Sender<Handed<F::Output>>,
+) -> impl Future<Output = ()> {
     // smol would catch the job's panic too, but only to raise it again in whoever awaits
     // the task, in the middle of cancelling the others. Caught here, it is handed over like
     // a result, in the order the jobs end, and raised again once every job has stopped.
-    let output = AssertUnwindSafe(job).catch_unwind().await;
-    // An unbounded channel's `try_send` never waits. It fails only when the caller has
-    // stopped listening (it returned, or was cancelled), and then nobody wants the result.
-    let _ = handed.try_send((index, output));
+    //
+    // Combinators, not an `async fn`: an `async fn` would keep the future twice, once as
+    // its argument and once being awaited (rust-lang/rust#62958), and double every
+    // task's memory.
+    AssertUnwindSafe(job).catch_unwind().map(move |output| {
+        // An unbounded channel's `try_send` never waits. It fails only when the caller has
+        // stopped listening (it returned, or was cancelled), and then nobody wants the result.
+        let _ = handed.try_send((index, output));
+    })
 }
 // ANCHOR_END: copy
 

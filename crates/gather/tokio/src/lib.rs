@@ -38,6 +38,7 @@
 //!   again in its caller, once the other jobs have been cancelled and have stopped.
 
 // ANCHOR: copy
+use futures::FutureExt as _;
 use std::future::Future;
 use std::panic;
 use tokio::task::JoinSet;
@@ -129,7 +130,10 @@ where
 {
     let mut tasks = JoinSet::new();
     for (index, job) in jobs.into_iter().enumerate() {
-        tasks.spawn(async move { (index, job.await) });
+        // `map`, not `async move { (index, job.await) }`: an async block would keep the
+        // future twice, once captured and once being awaited (rust-lang/rust#62958), and
+        // double every task's memory.
+        tasks.spawn(job.map(move |output| (index, output)));
     }
     tasks
 }

@@ -211,7 +211,11 @@ where
 
 /// One page's task: runs the page's fetch, and hands its index and its result, or its
 /// panic, to `landed`.
-async fn hand_over<F, T, E>(page: usize, fetch: F, landed: Sender<Arrival<T, E>>)
+fn hand_over<F, T, E>(
+    page: usize,
+    fetch: F,
+    landed: Sender<Arrival<T, E>>,
+) -> impl Future<Output = ()>
 where
     F: Future<Output = Result<T, E>>,
 {
@@ -219,10 +223,15 @@ where
     // but no one awaits this one's output (see `landed`): catch the panic here and hand it
     // over, for `scrape` to raise once the other pages have stopped. Nothing looks at what the
     // panic may have left half-done, so asserting unwind safety is sound.
-    let output = AssertUnwindSafe(fetch).catch_unwind().await;
-    // The result is handed over in the same step as the fetch ended, with no `.await` in
-    // between, so no cancellation can come between them. The channel is unbounded and open
-    // until `scrape` returns: the send cannot fail.
-    let _ = landed.try_send((page, output));
+    //
+    // Combinators, not an `async fn`: an `async fn` would keep the future twice, once as
+    // its argument and once being awaited (rust-lang/rust#62958), and double every
+    // task's memory.
+    AssertUnwindSafe(fetch).catch_unwind().map(move |output| {
+        // The result is handed over in the same step as the fetch ended, with no `.await` in
+        // between, so no cancellation can come between them. The channel is unbounded and open
+        // until `scrape` returns: the send cannot fail.
+        let _ = landed.try_send((page, output));
+    })
 }
 // ANCHOR_END: copy

@@ -55,6 +55,7 @@
 //!   page's panic itself (`--panic`), so a panicking page is shown as `✗` too.
 
 // ANCHOR: copy
+use futures::FutureExt as _;
 use std::future::Future;
 use std::num::NonZeroUsize;
 use std::panic;
@@ -106,10 +107,12 @@ where
     let mut started = 0;
 
     // Spawn the first fetches, like `asyncio.create_task`, into a `JoinSet`. Each task
-    // hands back its page's index with the page's result.
+    // hands back its page's index with the page's result: `map`, not `async move { (page,
+    // fetch.await) }`, which would keep the fetch twice, once captured and once being
+    // awaited (rust-lang/rust#62958), and double every task's memory.
     let mut in_flight = JoinSet::new();
     for (page, fetch) in queue.by_ref().take(limit) {
-        in_flight.spawn(async move { (page, fetch.await) });
+        in_flight.spawn(fetch.map(move |output| (page, output)));
         started += 1;
     }
 
@@ -148,7 +151,7 @@ where
         scrape.arrived.push((page, result));
         // A fetch has ended: start the next page in the queue, if any.
         if let Some((page, fetch)) = queue.next() {
-            in_flight.spawn(async move { (page, fetch.await) });
+            in_flight.spawn(fetch.map(move |output| (page, output)));
             started += 1;
         }
     }

@@ -134,14 +134,23 @@ where
 /// closed by then). A failure at that instant would be counted as a cancellation. Handed
 /// over from inside the task, the result is in the group's channel before the task can
 /// end, whatever `cancel` then returns.
-async fn hand_over<F: Future>(index: usize, job: F, handed: Sender<Handed<F::Output>>) {
+fn hand_over<F: Future>(
+    index: usize,
+    job: F,
+    handed: Sender<Handed<F::Output>>,
+) -> impl Future<Output = ()> {
     // async-std would catch the job's panic too, but only to raise it again in whoever
     // awaits the handle, in the middle of cancelling the others. Caught here, it is handed
     // over like a result, and raised again once every task has stopped.
-    let output = AssertUnwindSafe(job).catch_unwind().await;
-    // An unbounded channel's `try_send` never waits. It fails only when the group has
-    // gone (its caller was cancelled), and then nobody wants the result.
-    let _ = handed.try_send((index, output));
+    //
+    // Combinators, not an `async fn`: an `async fn` would keep the future twice, once as
+    // its argument and once being awaited (rust-lang/rust#62958), and double every
+    // task's memory.
+    AssertUnwindSafe(job).catch_unwind().map(move |output| {
+        // An unbounded channel's `try_send` never waits. It fails only when the group has
+        // gone (its caller was cancelled), and then nobody wants the result.
+        let _ = handed.try_send((index, output));
+    })
 }
 
 /// The group's tasks, cancelled if the group is dropped before it has waited for them.

@@ -47,6 +47,7 @@
 //! aborted too. A task group needs the loop below.
 
 // ANCHOR: copy
+use futures::FutureExt as _;
 use std::future::Future;
 use std::panic;
 use tokio::task::JoinSet;
@@ -71,7 +72,10 @@ where
     let mut group = JoinSet::new();
     for (index, job) in jobs.into_iter().enumerate() {
         // Each task hands back its job's index in the input with what the job returned.
-        group.spawn(async move { (index, job.await) });
+        // `map`, not `async move { (index, job.await) }`: an async block would keep the
+        // future twice, once captured and once being awaited (rust-lang/rust#62958), and
+        // double every task's memory.
+        group.spawn(job.map(move |output| (index, output)));
     }
     // One place per job, filled as the jobs end (`vec![None; n]` would need `T: Clone`).
     let mut results: Vec<Option<T>> = (0..group.len()).map(|_| None).collect();

@@ -179,14 +179,19 @@ pub async fn scope<T>(limit: Duration, body: impl Future<Output = T>) -> Result<
 /// Why not take the output from `cancel().await`: async-task (async-std's tasks) drops the
 /// output of a task that completes after `cancel()` has marked it closed, as work on
 /// another thread may at the deadline, and `cancel().await` then says `None`.
-async fn handing_over<F: Future>(
+fn handing_over<F: Future>(
     work: F,
     place: usize,
     to: Sender<(usize, thread::Result<F::Output>)>,
-) {
+) -> impl Future<Output = ()> {
     // Asserting unwind safety hides nothing: the caller raises the panic again.
-    let output = AssertUnwindSafe(work).catch_unwind().await;
-    // Fails only if nobody wants the output any more.
-    let _ = to.try_send((place, output));
+    //
+    // Combinators, not an `async fn`: an `async fn` would keep the future twice, once as
+    // its argument and once being awaited (rust-lang/rust#62958), and double every
+    // task's memory.
+    AssertUnwindSafe(work).catch_unwind().map(move |output| {
+        // Fails only if nobody wants the output any more.
+        let _ = to.try_send((place, output));
+    })
 }
 // ANCHOR_END: copy

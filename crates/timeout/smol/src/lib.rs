@@ -42,8 +42,8 @@
 use futures::future::join_all;
 use smol::channel::{self, Sender};
 // `or` and `catch_unwind` come from futures-lite, which smol re-exports as `smol::future`.
-use smol::future::FutureExt as _;
-use smol::{Task, Timer};
+use futures::FutureExt as _;
+use smol::{Task, Timer, future};
 use std::convert::Infallible;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, resume_unwind};
@@ -57,7 +57,7 @@ use std::time::{Duration, Instant};
 #[error("the deadline passed")]
 pub struct TimedOut;
 
-/// smol's `timeout`, which it does not have: race `work` against a timer. `or` returns
+/// smol's `timeout`, which it does not have: race `work` against a timer. `future::or` returns
 /// whichever finishes first (the work, if both are ready) and drops the other, which
 /// cancels the work if the timer wins.
 pub async fn timeout<T>(limit: Duration, work: impl Future<Output = T>) -> Result<T, TimedOut> {
@@ -65,7 +65,7 @@ pub async fn timeout<T>(limit: Duration, work: impl Future<Output = T>) -> Resul
         Timer::after(limit).await;
         Err(TimedOut)
     };
-    async { Ok(work.await) }.or(deadline).await
+    future::or(async { Ok(work.await) }, deadline).await
 }
 
 /// `await asyncio.wait_for(work, limit)`: the work's output if it ends within `limit`,
@@ -179,7 +179,7 @@ pub async fn scope<T>(limit: Duration, body: impl Future<Output = T>) -> Result<
         Timer::at(deadline).await;
         Err(TimedOut)
     };
-    deadline.or(async { Ok(body.await) }).await
+    future::or(deadline, async { Ok(body.await) }).await
 }
 
 /// A task's body: runs `work` and hands its output over on `to`, with its `place`, in the
@@ -188,14 +188,19 @@ pub async fn scope<T>(limit: Duration, body: impl Future<Output = T>) -> Result<
 /// Why not take the output from `cancel().await`: async-task (smol's tasks) drops the
 /// output of a task that completes after `cancel()` has marked it closed, as work on
 /// another thread may at the deadline, and `cancel().await` then says `None`.
-async fn handing_over<F: Future>(
+fn handing_over<F: Future>(
     work: F,
     place: usize,
     to: Sender<(usize, thread::Result<F::Output>)>,
-) {
+) -> impl Future<Output = ()> {
     // Asserting unwind safety hides nothing: the caller raises the panic again.
-    let output = AssertUnwindSafe(work).catch_unwind().await;
-    // Fails only if nobody wants the output any more.
-    let _ = to.try_send((place, output));
+    //
+    // Combinators, not an `async fn`: an `async fn` would keep the future twice, once as
+    // its argument and once being awaited (rust-lang/rust#62958), and double every
+    // task's memory.
+    AssertUnwindSafe(work).catch_unwind().map(move |output| {
+        // Fails only if nobody wants the output any more.
+        let _ = to.try_send((place, output));
+    })
 }
 // ANCHOR_END: copy

@@ -37,6 +37,7 @@
 //!   the task that awaits them.
 
 // ANCHOR: copy
+use futures::FutureExt as _;
 use std::convert::Infallible;
 use std::future::Future;
 use std::panic::resume_unwind;
@@ -94,7 +95,10 @@ where
     // Spawn every job, like `asyncio.gather` wraps each coroutine in a task.
     let mut tasks = JoinSet::new();
     for (place, job) in jobs.into_iter().enumerate() {
-        tasks.spawn(async move { (place, job.await) });
+        // `map`, not `async move { (place, job.await) }`: an async block would keep the
+        // future twice, once captured and once being awaited (rust-lang/rust#62958), and
+        // double every task's memory.
+        tasks.spawn(job.map(move |output| (place, output)));
     }
     // Takes the outputs as the tasks end: every value (then all, in input order), or the
     // first error or panic; `None` if the tasks all end first, when one was aborted. What

@@ -39,11 +39,11 @@
 //!   executor, which runs a single thread unless `SMOL_THREADS` asks for more.
 
 // ANCHOR: copy
+use futures::FutureExt as _;
 use futures::future::join_all;
 use smol::channel::{self, Receiver};
 // `or` and `catch_unwind` come from futures-lite, which smol re-exports as `smol::future`.
-use smol::future::{self, FutureExt as _};
-use smol::{Task, Timer};
+use smol::{Task, Timer, future};
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -93,15 +93,19 @@ where
     let handles: Vec<_> = (jobs.into_iter().enumerate())
         .map(|(index, job)| {
             let (starting, ended) = (starting.clone(), ended.clone());
-            smol::spawn(async move {
-                // In the same poll as the job's first step: even if the task is cancelled
-                // now, that poll goes on, so a job that `wait` saw start does start.
-                drop(starting);
-                // The result is handed over from inside the task (see `Tasks::stop`), and
-                // a panic is only carried to the caller, who raises it again.
-                let result = AssertUnwindSafe(job).catch_unwind().await;
-                let _ = ended.try_send((index, result));
-            })
+            // The sender is dropped in the same poll as the job's first step: even if the
+            // task is cancelled now, that poll goes on, so a job that `wait` saw start does
+            // start. The result is handed over from inside the task (see `Tasks::stop`), and
+            // a panic is only carried to the caller, who raises it again.
+            // Combinators, not `async move { ... job.await ... }`: an async block would keep
+            // the job twice, once captured and once being awaited (rust-lang/rust#62958),
+            // and double every task's memory. `then` runs the job in the same poll as `lazy`.
+            let run = futures::future::lazy(move |_| drop(starting))
+                .then(move |()| AssertUnwindSafe(job).catch_unwind())
+                .map(move |result| {
+                    let _ = ended.try_send((index, result));
+                });
+            smol::spawn(run)
         })
         .collect();
     let received = vec![false; handles.len()];

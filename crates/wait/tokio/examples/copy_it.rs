@@ -5,6 +5,7 @@
 //! ```toml
 //! [dependencies]
 //! anyhow = "1"
+//! futures = "0.3"
 //! thiserror = "2"
 //! tokio = { version = "1", features = ["rt-multi-thread", "macros", "time", "sync"] }
 //! ```

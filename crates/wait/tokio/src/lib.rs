@@ -38,6 +38,7 @@
 //! - The jobs run on `tokio-rt-worker` threads: `JoinSet::spawn` is `tokio::spawn`.
 
 // ANCHOR: copy
+use futures::future::{self, FutureExt as _};
 use std::future::Future;
 use std::panic;
 use std::time::Duration;
@@ -86,12 +87,14 @@ where
     let set: JoinSet<_> = (jobs.into_iter().enumerate())
         .map(|(index, job)| {
             let starting = starting.clone();
-            async move {
-                // In the same poll as the job's first step: even if the task is aborted
-                // now, that poll goes on, so a job that `wait` saw start does start.
-                drop(starting);
-                (index, job.await)
-            }
+            // The sender is dropped in the same poll as the job's first step: even if the
+            // task is aborted now, that poll goes on, so a job that `wait` saw start does
+            // start.
+            // Combinators, not `async move { ... job.await ... }`: an async block would keep
+            // the job twice, once captured and once being awaited (rust-lang/rust#62958),
+            // and double every task's memory. `then` runs the job in the same poll as `lazy`.
+            future::lazy(move |_| drop(starting))
+                .then(move |()| job.map(move |output| (index, output)))
         })
         .collect();
     let received = vec![false; set.len()];
