@@ -146,6 +146,53 @@ pub fn current_section(readme: &str) -> Result<(usize, usize), String> {
     }
 }
 
+/// A pattern's README as it is, with the place of its "Copy it" section and the section
+/// the sources make now.
+#[derive(Clone, Debug)]
+pub struct Readme {
+    /// `crates/<pattern>/README.md`.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+    /// Where its section is in `text` (markers included).
+    pub section: (usize, usize),
+    /// The section made from the sources ([`section`]).
+    pub fresh: String,
+}
+
+impl Readme {
+    /// Reads `pattern`'s README and makes its section from the sources.
+    ///
+    /// # Errors
+    ///
+    /// The README cannot be read, its markers are wrong, or a source is not in shape.
+    pub fn of(pattern: &str) -> Result<Self, String> {
+        let path = pattern_dir(pattern).join("README.md");
+        let text = read(&path)?;
+        let place =
+            current_section(&text).map_err(|e| format!("crates/{pattern}/README.md {e}"))?;
+        let fresh = section(pattern, &from_sources(pattern)?);
+        Ok(Readme {
+            path,
+            text,
+            section: place,
+            fresh,
+        })
+    }
+
+    /// Whether the section is what the sources make.
+    pub fn is_fresh(&self) -> bool {
+        let (begin, end) = self.section;
+        self.text[begin..end] == self.fresh
+    }
+
+    /// The README's text with the fresh section in place of the old one.
+    pub fn rewritten(&self) -> String {
+        let (begin, end) = self.section;
+        format!("{}{}{}", &self.text[..begin], self.fresh, &self.text[end..])
+    }
+}
+
 /// Reads the snippets back from a README's section, as a reader would copy them.
 ///
 /// # Errors

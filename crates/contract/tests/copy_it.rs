@@ -8,18 +8,15 @@ fn every_copy_it_section_is_up_to_date() {
     let patterns = copy_it::patterns();
     assert!(patterns.len() >= 8, "patterns found: {patterns:?}");
     for pattern in patterns {
-        let readme = std::fs::read_to_string(copy_it::pattern_dir(&pattern).join("README.md"))
-            .expect("every pattern has a README");
-        let (begin, end) = copy_it::current_section(&readme)
-            .unwrap_or_else(|e| panic!("crates/{pattern}/README.md {e}"));
+        let readme = copy_it::Readme::of(&pattern).unwrap_or_else(|e| panic!("{e}"));
         let snippets = copy_it::from_sources(&pattern).unwrap_or_else(|e| panic!("{e}"));
         assert!(
-            readme[begin..end] == copy_it::section(&pattern, &snippets),
+            readme.is_fresh(),
             "crates/{pattern}/README.md: the \"Copy it\" section is out of date: \
              run scripts/copy-check.sh --write crates/{pattern}"
         );
         // And it reads back as the same three blocks per runtime.
-        let read_back = copy_it::from_readme(&readme).unwrap_or_else(|e| panic!("{e}"));
+        let read_back = copy_it::from_readme(&readme.text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read_back.len(), snippets.len());
         for (back, source) in read_back.iter().zip(&snippets) {
             assert_eq!(back.runtime, source.runtime);

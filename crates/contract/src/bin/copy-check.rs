@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
 use std::time::{Duration, Instant};
 
-use contract::copy_it::{self, Snippet};
+use contract::copy_it::{self, Readme, Snippet};
 use contract::workspace_root;
 
 /// The most one snippet may run before it counts as stuck.
@@ -81,12 +81,8 @@ fn main() -> ExitCode {
 
 /// Rewrites the pattern README's section from the sources.
 fn write_section(pattern: &str) -> Result<(), String> {
-    let readme_path = copy_it::pattern_dir(pattern).join("README.md");
-    let readme = std::fs::read_to_string(&readme_path).map_err(|e| e.to_string())?;
-    let (begin, end) = copy_it::current_section(&readme).map_err(|e| format!("README.md {e}"))?;
-    let fresh = copy_it::section(pattern, &copy_it::from_sources(pattern)?);
-    let text = format!("{}{fresh}{}", &readme[..begin], &readme[end..]);
-    std::fs::write(&readme_path, text).map_err(|e| e.to_string())?;
+    let readme = Readme::of(pattern)?;
+    std::fs::write(&readme.path, readme.rewritten()).map_err(|e| e.to_string())?;
     println!("wrote crates/{pattern}/README.md");
     Ok(())
 }
@@ -94,17 +90,14 @@ fn write_section(pattern: &str) -> Result<(), String> {
 /// Checks that the section is up to date, then builds and runs each runtime's snippet as
 /// the README shows it.
 fn check_pattern(pattern: &str) -> Result<(), String> {
-    let readme_path = copy_it::pattern_dir(pattern).join("README.md");
-    let readme = std::fs::read_to_string(&readme_path).map_err(|e| e.to_string())?;
-    let (begin, end) = copy_it::current_section(&readme).map_err(|e| format!("README.md {e}"))?;
-    let fresh = copy_it::section(pattern, &copy_it::from_sources(pattern)?);
-    if readme[begin..end] != fresh {
+    let readme = Readme::of(pattern)?;
+    if !readme.is_fresh() {
         return Err(format!(
             "the \"Copy it\" section of crates/{pattern}/README.md is out of date: \
              run scripts/copy-check.sh --write crates/{pattern}"
         ));
     }
-    for snippet in copy_it::from_readme(&readme).map_err(|e| format!("README.md: {e}"))? {
+    for snippet in copy_it::from_readme(&readme.text).map_err(|e| format!("README.md: {e}"))? {
         let started = Instant::now();
         build_and_run(pattern, &snippet)?;
         println!(
