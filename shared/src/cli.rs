@@ -163,6 +163,10 @@ pub struct Args {
     /// Seed for the random delays (scraper).
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub seed: Option<String>,
+    /// These jobs block their thread inside their async task, e.g. `0,1` (blocking
+    /// `blocked`; default job 0).
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub block: Option<String>,
     /// Print the JSON report of the contract instead of the human output.
     #[arg(long)]
     pub json: bool,
@@ -355,6 +359,8 @@ pub struct Config {
     pub main_delay: Duration,
     /// `--seed` (default 42).
     pub seed: u64,
+    /// The jobs that block their thread (`--block`, default job 0), sorted.
+    pub block: Vec<usize>,
     /// `--json`.
     pub json: bool,
 }
@@ -379,6 +385,7 @@ impl Config {
             cleanup: Duration::from_millis(100),
             main_delay: Duration::from_millis(500),
             seed: 42,
+            block: vec![0],
             json: false,
         }
     }
@@ -389,6 +396,19 @@ impl Config {
         self.fail = jobs.to_vec();
         self.fail.sort_unstable();
         self
+    }
+
+    /// The same config with these jobs blocking their thread (`--block`).
+    #[must_use]
+    pub fn blocking(mut self, jobs: &[usize]) -> Self {
+        self.block = jobs.to_vec();
+        self.block.sort_unstable();
+        self
+    }
+
+    /// Whether job `id` blocks its thread (`--block`).
+    pub fn blocks(&self, id: usize) -> bool {
+        self.block.binary_search(&id).is_ok()
     }
 
     /// The same config with these jobs panicking (`--panic`).
@@ -435,17 +455,19 @@ const OPTIONAL_FLAGS: &[(&str, &str)] = &[
     ("cleanup", "--cleanup"),
     ("main_delay", "--main-delay"),
     ("seed", "--seed"),
+    ("block", "--block"),
 ];
 
 impl Args {
     /// The optional flags given on the command line, with their values.
-    fn optional_given(&self) -> [(&'static str, Option<&str>); 5] {
+    fn optional_given(&self) -> [(&'static str, Option<&str>); 6] {
         [
             ("--timeout", self.timeout.as_deref()),
             ("--cancel-after", self.cancel_after.as_deref()),
             ("--cleanup", self.cleanup.as_deref()),
             ("--main-delay", self.main_delay.as_deref()),
             ("--seed", self.seed.as_deref()),
+            ("--block", self.block.as_deref()),
         ]
     }
 
@@ -482,6 +504,10 @@ impl Args {
         let delays = self.delays(defaults.delays, seed)?;
         let fail = indices("--fail", self.fail.as_deref(), delays.len())?;
         let panic = indices("--panic", self.panic.as_deref(), delays.len())?;
+        let block = match self.block.as_deref() {
+            Some(text) => indices("--block", Some(text), delays.len())?,
+            None => vec![0],
+        };
         if let Some(job) = fail.iter().find(|job| panic.binary_search(job).is_ok()) {
             let value = self.panic.as_deref().unwrap_or_default();
             let reason = format!("job {job} is in --fail too; a job can only end one way");
@@ -500,6 +526,7 @@ impl Args {
             cleanup: duration("--cleanup", &self.cleanup, 0.1)?,
             main_delay: duration("--main-delay", &self.main_delay, 0.5)?,
             seed,
+            block,
             json: self.json,
         })
     }

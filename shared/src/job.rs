@@ -175,6 +175,12 @@ impl Job {
         } else {
             sleep(self.delay).await;
         }
+        self.end(&mut guard)
+    }
+
+    /// Ends the job as its [`Ending`] says: records `finished` or `failed` and returns, or
+    /// panics (the guard records `panicked` as the panic unwinds through it).
+    fn end(&self, guard: &mut EndGuard<'_>) -> Result<String, JobError> {
         match self.ending {
             Ending::Succeed => {
                 guard.end(EventKind::Finished);
@@ -184,9 +190,63 @@ impl Job {
                 guard.end(EventKind::Failed);
                 Err(JobError::Failed(self.id))
             }
-            // The guard records `panicked` as the panic unwinds through it.
             Ending::Panic => panic!("job {} panicked", self.id),
         }
+    }
+
+    /// Runs the job as *blocking* work, on the calling thread: records `started`, blocks
+    /// the thread for its delay with `std::thread::sleep` (a gated job: until its gate
+    /// opens), then ends as [`Job::run`] does. This stands for a synchronous library call
+    /// (a `requests.get`, a file read, a long computation): the work the `blocking` pattern
+    /// moves off the executor, as `asyncio.to_thread` does, and what its `blocked` scenario
+    /// calls inside an async task, by mistake, to show what that stalls.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use shared::{Ending, EventKind, EventLog, Job};
+    ///
+    /// let log = EventLog::new(Instant::now);
+    /// let job = Job::new(0, Duration::from_millis(10), Ending::Succeed, log.clone());
+    /// let work = std::thread::spawn(move || job.run_blocking());
+    /// assert_eq!(work.join().unwrap(), Ok("job 0 result".to_owned()));
+    /// assert_eq!(log.events_of(0), [EventKind::Started, EventKind::Finished]);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the job was made with [`Ending::Panic`], as [`Job::run`].
+    pub fn run_blocking(self) -> Result<String, JobError> {
+        let mut guard = EndGuard {
+            id: self.id,
+            log: &self.log,
+            ended: false,
+        };
+        self.log.record(self.id, EventKind::Started);
+        match &self.gate {
+            Some(gate) => gate.opened_blocking(),
+            None => std::thread::sleep(self.delay),
+        }
+        self.end(&mut guard)
+    }
+
+    /// [`Job::run_blocking`] with the job's panic caught and returned as
+    /// [`JobError::Panicked`], as [`Job::run_caught`] does for the async job.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use shared::{Ending, EventKind, EventLog, Job, JobError};
+    ///
+    /// shared::silence_job_panics();
+    /// let log = EventLog::new(Instant::now);
+    /// let job = Job::new(1, Duration::ZERO, Ending::Panic, log.clone());
+    /// assert_eq!(job.run_blocking_caught(), Err(JobError::Panicked(1)));
+    /// assert_eq!(log.events_of(1), [EventKind::Started, EventKind::Panicked]);
+    /// ```
+    pub fn run_blocking_caught(self) -> Result<String, JobError> {
+        let id = self.id;
+        // As in `run_caught`: the job leaves nothing half-changed behind a panic.
+        std::panic::catch_unwind(AssertUnwindSafe(|| self.run_blocking()))
+            .unwrap_or(Err(JobError::Panicked(id)))
     }
 
     /// Runs the job as [`Job::run`] does, but a panic of the job comes back as
@@ -254,6 +314,11 @@ impl Gate {
     /// every waiting job at once).
     async fn opened(&self) {
         let _ = self.0.recv().await;
+    }
+
+    /// Blocks the calling thread until the gate is opened: for a blocking job.
+    fn opened_blocking(&self) {
+        let _ = self.0.recv_blocking();
     }
 }
 

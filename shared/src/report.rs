@@ -102,6 +102,10 @@ pub struct Report {
     pub pending: Vec<usize>,
     /// Every job event, in time order.
     pub events: Vec<Event>,
+    /// The most threads the runtime's blocking pool runs at once, in the reports of the
+    /// `blocking` pattern (CPython: its default executor's `max_workers`); absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocking_pool: Option<usize>,
 }
 
 impl Report {
@@ -281,6 +285,9 @@ impl Report {
         let _ = writeln!(out, "Outcome: {outcome}");
         if let Some(warning) = self.leak_warning() {
             let _ = writeln!(out, "{warning}");
+        }
+        if let Some(threads) = self.blocking_pool {
+            let _ = writeln!(out, "Blocking pool: up to {} threads", count(threads));
         }
         let _ = write!(out, "Time: {:.2}s", self.elapsed_ms / 1000.0);
         out

@@ -41,6 +41,30 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// The most threads the runtime's blocking pool (`spawn_blocking`, `unblock`) runs at
+    /// once, as the runtime decides it when this process starts:
+    ///
+    /// - tokio: 512, `Builder::max_blocking_threads`' default (`#[tokio::main]` takes no
+    ///   setting for it: build the runtime by hand to change it);
+    /// - async-std and smol, which both use the `blocking` crate's pool: 500, or
+    ///   `BLOCKING_MAX_THREADS` clamped to 1..=10 000 when it is a whole number (the crate's
+    ///   own rule; `blocking::set_max_blocking_threads` changes it at run time).
+    ///
+    /// ```
+    /// assert_eq!(shared::Runtime::Tokio.blocking_pool(), 512);
+    /// ```
+    pub fn blocking_pool(self) -> usize {
+        match self {
+            Runtime::Tokio => 512,
+            Runtime::AsyncStd | Runtime::Smol => std::env::var("BLOCKING_MAX_THREADS")
+                .ok()
+                .and_then(|text| text.parse::<usize>().ok())
+                .map_or(500, |threads| threads.clamp(1, 10_000)),
+        }
+    }
+}
+
 /// One run of a pattern: what the command line asked for, the log the jobs write to, and
 /// the start of the clock.
 ///
@@ -146,6 +170,7 @@ impl Run {
             results: Vec::new(),
             pending: Vec::new(),
             events: self.log.events(),
+            blocking_pool: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //!
 //! Each enum's variants are the `--scenario` names (in kebab-case); the first is the
 //! default. Durations not named here default as the contract says: `--cancel-after` 1 s,
-//! `--cleanup` 0.1 s, `--main-delay` 0.5 s, `--seed` 42.
+//! `--cleanup` 0.1 s, `--main-delay` 0.5 s, `--seed` 42, `--block` job 0.
 
 use crate::cli::{Defaults, Scenario};
 
@@ -19,6 +19,7 @@ pub const PATTERN_FLAGS: &[(&str, &[&str])] = &[
     (Timeout::PATTERN, Timeout::FLAGS),
     (CancelCleanup::PATTERN, CancelCleanup::FLAGS),
     (Scraper::PATTERN, Scraper::FLAGS),
+    (Blocking::PATTERN, Blocking::FLAGS),
 ];
 
 /// Whether `pattern` reads the shared flag `flag` (e.g. `"--timeout"`): always for the
@@ -204,5 +205,35 @@ impl Scenario for Scraper {
 
     fn defaults(self) -> Defaults {
         Defaults::uniform(10, 0.5, 2.5).timeout(3.0)
+    }
+}
+
+/// `blocking`: blocking work (`std::thread::sleep`, a synchronous library call) in async
+/// code: moved off the executor (`asyncio.to_thread`), called inside a task by mistake
+/// (`time.sleep` in a coroutine), and under a timeout that cannot stop it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Blocking {
+    /// Every job's delay is blocking work on the runtime's blocking pool, gathered in input
+    /// order.
+    ToThread,
+    /// The jobs named by `--block` sleep inside their async task, blocking its thread; the
+    /// others await the timer.
+    Blocked,
+    /// Job 0's blocking work under `--timeout`: the caller gets its timeout on time, and
+    /// the work runs to its end.
+    Timeout,
+}
+
+impl Scenario for Blocking {
+    const PATTERN: &'static str = "blocking";
+    const FLAGS: &'static [&'static str] = &["--timeout", "--block"];
+    const PYTHON: &'static str = "await asyncio.to_thread(f); time.sleep inside a coroutine";
+
+    fn defaults(self) -> Defaults {
+        match self {
+            Blocking::ToThread => Defaults::repeat(20, 1.0),
+            Blocking::Blocked => Defaults::delays(&[1.0, 0.2, 0.3]),
+            Blocking::Timeout => Defaults::delays(&[2.0]).timeout(0.5),
+        }
     }
 }

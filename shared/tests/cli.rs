@@ -19,6 +19,7 @@ fn args(pairs: &[(&str, &str)]) -> Args {
             "--cleanup" => args.cleanup = value,
             "--main-delay" => args.main_delay = value,
             "--seed" => args.seed = value,
+            "--block" => args.block = value,
             other => panic!("no flag {other} in this test"),
         }
     }
@@ -47,6 +48,7 @@ fn no_flags_give_the_scenario_defaults() {
     assert_eq!(config.cleanup, secs(0.1));
     assert_eq!(config.main_delay, secs(0.5));
     assert_eq!(config.seed, 42);
+    assert_eq!(config.block, [0], "job 0 blocks its thread by default");
     assert!(config.fail.is_empty() && config.panic.is_empty() && !config.json);
 }
 
@@ -61,9 +63,12 @@ fn every_flag_is_read() {
         ("--cleanup", "0.05"),
         ("--main-delay", "1e-1"),
         ("--seed", "7"),
+        ("--block", "2, 1,2"),
     ])
     .resolve(TUTORIAL)
     .unwrap();
+    assert_eq!(config.block, [1, 2], "sorted, once each");
+    assert!(config.blocks(2) && !config.blocks(0));
     assert_eq!(config.delays, [secs(0.5), secs(1.25), secs(0.0)]);
     assert_eq!(config.fail, [0, 2], "sorted");
     assert_eq!(config.panic, [1]);
@@ -148,6 +153,9 @@ fn bad_inputs_are_usage_errors_naming_flag_and_value() {
         (&[("--cleanup", "abc")], "--cleanup", "abc"),
         (&[("--main-delay", "NaN")], "--main-delay", "NaN"),
         (&[("--seed", "1.5")], "--seed", "1.5"),
+        (&[("--block", "3")], "--block", "3"),
+        (&[("--block", "x")], "--block", "x"),
+        (&[("--block", "")], "--block", ""),
     ];
     for (input, flag, value) in cases {
         let err = args(input).resolve(TUTORIAL).unwrap_err();

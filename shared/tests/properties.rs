@@ -78,6 +78,7 @@ fn report(pattern: &str, scenario: &str, events: Vec<Event>) -> Report {
         results: Vec::new(),
         pending: Vec::new(),
         events,
+        blocking_pool: None,
     }
 }
 
