@@ -188,6 +188,103 @@ pub const ROWS: &[Row] = &[
                run one at a time. asyncio runs every task on the loop's thread \
                (`asyncio.to_thread` for blocking work).",
     },
+    Row {
+        id: "blocking-call",
+        behaviour: "A blocking call inside a task (`std::thread::sleep`, `time.sleep`): which other \
+                    tasks stall",
+        note: "Move blocking calls off the executor's threads: tokio's `spawn_blocking` (or \
+               `block_in_place` on the multi-threaded runtime), async-std's \
+               `task::spawn_blocking`, smol's `unblock`, asyncio's `await asyncio.to_thread(f)` \
+               (`blocking --scenario blocked` shows the stall, `to-thread` the cure). The probes \
+               run two executor threads (tokio's `worker_threads(2)`, \
+               `ASYNC_STD_THREAD_COUNT=2`; smol's default of one) so that the answer does not \
+               depend on the machine: by default tokio and async-std run one thread per core, so \
+               a program stops altogether once as many tasks block as there are cores, and more \
+               threads only postpone that. On tokio, a task that the blocking task spawned or \
+               woke just before it blocked goes to that worker's LIFO slot, which the other \
+               workers cannot steal (tokio-rs/tokio#4941): it waits for the blocking call to \
+               return, however many workers are free.",
+    },
+    Row {
+        id: "never-yields",
+        behaviour: "A task that never yields (a busy loop with no `.await`): can a timeout or a \
+                    cancel stop it?",
+        note: "Rust cancels a future by not polling it again, and asyncio raises \
+               `CancelledError` at an `await`: a loop that reaches no `.await` cannot be stopped \
+               from outside. The timeout's deadline passes unseen, a cancel waits or comes too \
+               late (async-std's and smol's `cancel().await` give `None` even though the loop \
+               finished: it was cancelled while it ran), and on its thread the loop is a \
+               blocking call (the row above). tokio's cooperative budget (`tokio::task::coop`) \
+               does not reach it: the budget makes tokio's own resources (channels, sockets, \
+               timers, `JoinHandle`s) return `Pending` once a task has used it up, so a loop \
+               that awaits them yields now and then by itself, but a loop that awaits nothing of \
+               tokio's must yield itself, every so many turns: `tokio::task::yield_now().await` \
+               (or `tokio::task::coop::consume_budget().await`, which yields only once the \
+               budget is spent), async-std's `task::yield_now().await`, smol's \
+               `future::yield_now().await`, asyncio's `await asyncio.sleep(0)`. Or move the loop \
+               to the blocking pool, where it stalls no task, though no timeout stops it there \
+               either (the next row): give it a flag to check.",
+    },
+    Row {
+        id: "blocking-timeout",
+        behaviour: "Blocking work (`spawn_blocking`, `unblock`, `to_thread`) under a timeout: \
+                    cancelled?",
+        note: "Blocking work cannot be interrupted: a timeout only stops waiting for it (it drops \
+               the handle, which leaves the work running), and once the work has started \
+               `abort()`, `cancel()` and a dropped handle only forget it; on smol, \
+               `cancel().await` even waits for it to end. To stop it early, give it something to \
+               check between its steps (an `AtomicBool`, a closed channel, a deadline). At exit, \
+               tokio's `Runtime` (the end of `#[tokio::main]`) waits for blocking work that has \
+               started, so one stuck call hangs the exit: `shutdown_timeout(d)` or \
+               `shutdown_background()` give up on it. async-std and smol have no runtime to \
+               drop: the process exits under the work, mid-way. `asyncio.run` waits for its \
+               default executor (from Python 3.12, for 300 s, then warns and goes on). The \
+               `blocking` examples wait for their blocking work before they report \
+               (`blocking --scenario timeout`).",
+    },
+    Row {
+        id: "blocking-pool",
+        behaviour: "The blocking pool: how many threads by default, and how to change it",
+        note: "Blocking work beyond the limit queues until a thread is free. tokio: \
+               `runtime::Builder::max_blocking_threads(n)` (its workers are not counted). \
+               async-std and smol share the `blocking` crate's pool: `BLOCKING_MAX_THREADS=n`, \
+               read once, at its first use (the probes set it on a child process), or \
+               `blocking::set_max_blocking_threads(n)` (with the `blocking` crate as a dependency of your \
+               own). CPython: `loop.set_default_executor(ThreadPoolExecutor(n))`, or an \
+               executor of your own to `loop.run_in_executor(executor, f)` (`to_thread` always \
+               uses the default); its size is `min(32, os.cpu_count() + 4)` (3.13: \
+               `os.process_cpu_count()`), so twenty one-second calls take four seconds on two \
+               cores (`blocking --scenario to-thread`).",
+    },
+    Row {
+        id: "tokio-elsewhere",
+        behaviour: "A tokio-only API (`tokio::time::sleep`, a `tokio::net` socket) called from \
+                    another runtime",
+        note: "tokio's timer and sockets, and every library built on them (reqwest, sqlx, \
+               tonic, hyper), need a tokio runtime's reactor, and find it through a thread-local \
+               that only tokio's threads (or an entered tokio context) set; `tokio::sync` needs \
+               none and works anywhere. On smol or async-std, wrap the whole future that uses \
+               such a library, building its client too, in `async_compat::Compat`:\n\n  \
+               ```rust\n  \
+               // Cargo.toml: async-compat = \"0.2\"\n  \
+               use async_compat::CompatExt;\n  \
+               let body = smol::block_on(async { reqwest::get(url).await?.text().await }.compat())?;\n  \
+               ```\n\n  \
+               (or `smol::spawn(f.compat())` for a task). The future still runs on smol; \
+               `Compat` only enters tokio's context around each poll, and if no tokio runtime is \
+               current, it starts one, on first use, for the whole process: a current-thread \
+               runtime driven by one thread of its own (`async-compat/tokio-1`), which then runs \
+               the I/O and timers of every `Compat` future, and every task the library spawns \
+               (where `block_in_place` panics: async-compat's `multi-thread` feature makes that \
+               runtime multi-threaded, one worker per core). When the tokio side is busy, keep a \
+               tokio `Runtime` of your own instead, `rt.spawn(f)` the library's work onto it and \
+               `.await` the `JoinHandle` from smol (the probe checks that too); async-std's \
+               `tokio1` feature enters such a runtime on each of its threads. asyncio runs one \
+               loop per thread, so the split only shows between loops (or with a library written \
+               for trio: anyio serves both): hand a coroutine to the loop it belongs to with \
+               `asyncio.run_coroutine_threadsafe(c, loop)` and `await \
+               asyncio.wrap_future(...)` its result.",
+    },
 ];
 
 /// The test in `tests/matrix.rs` that proves a cell, e.g. `tokio_dropped_handle`.
@@ -255,6 +352,7 @@ pub fn observe(row: &str, column: Column) -> Option<String> {
                 .env_remove("TOKIO_WORKER_THREADS")
                 .env_remove("ASYNC_STD_THREAD_COUNT")
                 .env_remove("SMOL_THREADS")
+                .env_remove("BLOCKING_MAX_THREADS")
                 .output()
                 .ok()?;
             let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
@@ -348,7 +446,13 @@ pub fn render(facts: &Facts) -> String {
          tokio's paused clock, which shows the rounding exactly (the 100 µs probe checks \
          the real clock too). Where an order is the point (jobs due at the same instant), \
          the probe shows what causes it or what rules it out, never an order it happened \
-         to see once.\n"
+         to see once. Where the number of threads decides the answer (a blocking call), the \
+         probe sets two (tokio's `worker_threads(2)`, `ASYNC_STD_THREAD_COUNT=2`) and leaves \
+         smol at its default of one. Where a task or a call is expected to wait (behind a \
+         blocking call, a loop that never yields, or blocking work the probe holds), the \
+         probe holds what it waits for and gives it 200 ms to go ahead all the same; where \
+         it is expected to go ahead, the probe waits for it up to 30 s: so a loaded machine \
+         cannot turn one answer into the other.\n"
     );
     let headings: Vec<&str> = Column::ALL.iter().map(|c| c.heading()).collect();
     let _ = writeln!(out, "| behaviour | {} |", headings.join(" | "));

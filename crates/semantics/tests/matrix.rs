@@ -77,6 +77,26 @@ cells! {
     async_std_threads: "threads", AsyncStd;
     smol_threads: "threads", Smol;
     asyncio_threads: "threads", Asyncio;
+    tokio_blocking_call: "blocking-call", Tokio;
+    async_std_blocking_call: "blocking-call", AsyncStd;
+    smol_blocking_call: "blocking-call", Smol;
+    asyncio_blocking_call: "blocking-call", Asyncio;
+    tokio_never_yields: "never-yields", Tokio;
+    async_std_never_yields: "never-yields", AsyncStd;
+    smol_never_yields: "never-yields", Smol;
+    asyncio_never_yields: "never-yields", Asyncio;
+    tokio_blocking_timeout: "blocking-timeout", Tokio;
+    async_std_blocking_timeout: "blocking-timeout", AsyncStd;
+    smol_blocking_timeout: "blocking-timeout", Smol;
+    asyncio_blocking_timeout: "blocking-timeout", Asyncio;
+    tokio_blocking_pool: "blocking-pool", Tokio;
+    async_std_blocking_pool: "blocking-pool", AsyncStd;
+    smol_blocking_pool: "blocking-pool", Smol;
+    asyncio_blocking_pool: "blocking-pool", Asyncio;
+    tokio_tokio_elsewhere: "tokio-elsewhere", Tokio;
+    async_std_tokio_elsewhere: "tokio-elsewhere", AsyncStd;
+    smol_tokio_elsewhere: "tokio-elsewhere", Smol;
+    asyncio_tokio_elsewhere: "tokio-elsewhere", Asyncio;
 }
 
 /// The committed page is exactly what `scripts/semantics.sh` writes for the facts it

@@ -27,6 +27,11 @@ pub fn probe(row: &str) -> String {
         "threads" => threads(),
         "deadline-zero" => deadline_zero(),
         "same-instant" => same_instant(),
+        "blocking-call" => blocking_call(),
+        "never-yields" => never_yields(),
+        "blocking-timeout" => blocking_timeout(),
+        "blocking-pool" => blocking_pool(),
+        "tokio-elsewhere" => tokio_elsewhere(),
         other => format!("no probe for {other}"),
     }
 }
@@ -258,6 +263,164 @@ fn count_threads() -> usize {
     })
 }
 
+/// A blocking call inside a task, on an executor of two threads (the default on two cores;
+/// set for the child so that the fact does not depend on the machine): the same three
+/// rounds as on tokio.
+fn blocking_call() -> String {
+    crate::child_output(
+        "async-std",
+        "blocking-call",
+        &[("ASYNC_STD_THREAD_COUNT", "2")],
+    )
+    .trim()
+    .to_owned()
+}
+
+fn blocking_call_here() -> String {
+    let spawn: super::Spawner = Arc::new(|future| drop(task::spawn(future)));
+    let one = super::stall_round(&spawn, 1, false, super::PATIENCE);
+    let spawned_by_it = super::stall_round(&spawn, 1, true, super::PATIENCE);
+    let all = super::stall_round(&spawn, 2, false, super::QUIET);
+    super::stall_fact(one, spawned_by_it, all, "thread")
+}
+
+/// A loop with no `.await`, under `future::timeout` and under `cancel().await`. Each spins
+/// until the probe stops it; each call is given [`super::QUIET`] to return while it spins.
+fn never_yields() -> String {
+    // Under a timeout of 20 ms, in a task: does the timeout return while the loop spins?
+    let (spinning, stop, ended) = (Arc::new(super::Gate::default()), Flag::new(), Flag::new());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (s, st, e) = (spinning.clone(), stop.clone(), ended.clone());
+    drop(task::spawn(async move {
+        let result = async_std::future::timeout(Duration::from_millis(20), async move {
+            super::spin(&s, &st, &e)
+        })
+        .await;
+        let _ = tx.send(result.is_ok());
+    }));
+    spinning.wait(super::PATIENCE);
+    let early = rx.recv_timeout(super::QUIET).is_ok() && !ended.get();
+    stop.set();
+    let timeout = super::returned(early, || {
+        let ok = rx.recv_timeout(super::PATIENCE).ok()?;
+        Some(
+            if ok {
+                "its `Ok`"
+            } else {
+                "`Err(TimeoutError)`"
+            }
+            .to_owned(),
+        )
+    });
+    // `cancel().await` while the loop spins.
+    let (spinning, stop, ended) = (Arc::new(super::Gate::default()), Flag::new(), Flag::new());
+    let (s, st, e) = (spinning.clone(), stop.clone(), ended.clone());
+    let running = task::spawn(async move { super::spin(&s, &st, &e) });
+    spinning.wait(super::PATIENCE);
+    let cancel = block_on(async {
+        let mut cancel = pin!(running.cancel());
+        let early = async_std::future::timeout(super::QUIET, cancel.as_mut())
+            .await
+            .is_ok()
+            && !ended.get();
+        stop.set();
+        if early {
+            super::Returned::WhileRunning
+        } else {
+            match async_std::future::timeout(super::PATIENCE, cancel).await {
+                Ok(result) => super::Returned::After(format!("`{result:?}`")),
+                Err(_) => super::Returned::Never,
+            }
+        }
+    });
+    // The same loop with `yield_now().await` on every turn: both stop it.
+    let ended = Flag::new();
+    let timed_out = block_on(async_std::future::timeout(
+        Duration::from_millis(20),
+        super::spin_yielding(Arc::default(), ended.clone(), task::yield_now),
+    ))
+    .is_err();
+    let (spinning, ended_too) = (Arc::new(super::Gate::default()), Flag::new());
+    let running = task::spawn(super::spin_yielding(
+        spinning.clone(),
+        ended_too.clone(),
+        task::yield_now,
+    ));
+    spinning.wait(super::PATIENCE);
+    let cancelled = block_on(running.cancel()).is_none();
+    let yielding_stops = timed_out && cancelled && !ended.get() && !ended_too.get();
+    super::never_yields_fact(
+        ("`future::timeout(d, f)`", &timeout),
+        ("`cancel().await`", &cancel),
+        "task::yield_now().await",
+        yielding_stops,
+    )
+}
+
+/// Blocking work (`task::spawn_blocking`) under a timeout, `cancel().await`, and process
+/// exit. The work is held at a gate until the probe lets it go. The timeout and the cancel
+/// are expected to return while it is held, so they are given [`super::PATIENCE`].
+fn blocking_timeout() -> String {
+    let work = super::HeldWork::new();
+    let w = work.clone();
+    let returned = block_on(async move {
+        let timed_out =
+            async_std::future::timeout(Duration::from_millis(50), task::spawn_blocking(w.work()))
+                .await
+                .is_err();
+        timed_out && !w.finished()
+    });
+    work.release();
+    let timeout = super::blocking_timeout_part(returned, work.wait_finished());
+    // `cancel().await` once it has started.
+    let work = super::HeldWork::new();
+    let running = task::spawn_blocking(work.work());
+    work.wait_started();
+    let result = block_on(async_std::future::timeout(
+        super::PATIENCE,
+        running.cancel(),
+    ));
+    let early = result.is_ok() && !work.finished();
+    work.release();
+    let result = result.map_or_else(|_| "never".to_owned(), |r| format!("`{r:?}`"));
+    let cancel =
+        super::blocking_cancel_part("`cancel().await`", early, &result, work.wait_finished());
+    let exit = super::blocking_exit_part(&crate::child_output("async-std", "blocking-exit", &[]));
+    format!("{timeout}; {cancel}; {exit}")
+}
+
+/// The blocking pool (the `blocking` crate's): 501 works, 500 run at once; with
+/// `BLOCKING_MAX_THREADS=3` (a child process: the crate reads it once), 4 works, 3 at once.
+fn blocking_pool() -> String {
+    const DEFAULT: usize = 500;
+    let default = pool_at_once(DEFAULT);
+    let with = crate::child_output(
+        "async-std",
+        "blocking-pool",
+        &[("BLOCKING_MAX_THREADS", "3")],
+    );
+    super::pool_fact(
+        default,
+        DEFAULT + 1,
+        "BLOCKING_MAX_THREADS=3",
+        with.trim().parse().unwrap_or(0),
+    )
+}
+
+fn pool_at_once(expected: usize) -> usize {
+    super::blocking_at_once(expected, task::spawn_blocking, |handles| {
+        block_on(futures::future::join_all(handles));
+    })
+}
+
+/// tokio's timer and sockets on async-std's `block_on`, once async-std's own threads run.
+fn tokio_elsewhere() -> String {
+    block_on(async {
+        task::spawn(sleep(Duration::from_millis(1))).await;
+        super::tokio_elsewhere().await
+    })
+}
+
 /// The programs a probe runs in a process of its own.
 pub fn child(what: &str) {
     match what {
@@ -273,6 +436,19 @@ pub fn child(what: &str) {
         }),
         "threads" => println!("{}", count_threads()),
         "same-instant" => println!("{}", same_instant_here()),
+        "blocking-call" => println!("{}", blocking_call_here()),
+        "blocking-pool" => println!("{}", pool_at_once(3)),
+        "blocking-exit" => {
+            // Blocking work that is still running when `main` returns.
+            let (started, is_started) = std::sync::mpsc::channel();
+            drop(task::spawn_blocking(move || {
+                println!("started");
+                let _ = started.send(());
+                super::Gate::default().wait(super::PATIENCE);
+                println!("finished");
+            }));
+            let _ = is_started.recv_timeout(super::PATIENCE);
+        }
         _ => {}
     }
 }

@@ -311,3 +311,523 @@ pub fn order_kept(rounds: &[Vec<usize>]) -> bool {
         .iter()
         .all(|ended| ended.iter().copied().eq(0..ORDER_TASKS))
 }
+
+/// How long a probe waits for something it expects the runtime to do (a task to run, a call
+/// to return, blocking work to start): so long that no load makes the wait run out. It
+/// runs out only when the runtime does not do the thing at all, and then the probe says so.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// How long a probe waits before it concludes that the runtime does NOT do something (run a
+/// task, return from a call) while the probe holds what that would need. A load can only
+/// delay things, never make them happen sooner, so a probe waits this little only where it
+/// expects nothing to happen; where it expects something, it waits [`PATIENCE`]. Either
+/// way a loaded machine cannot change an answer: only a runtime that changed can (and in
+/// the rare case that it changed *and* the machine is loaded, the next run shows it).
+pub const QUIET: Duration = Duration::from_millis(200);
+
+/// A door a blocking call waits at, opened by the probe: a `std` mutex and condition
+/// variable, so that the wait blocks its thread exactly as `std::thread::sleep` does, but
+/// ends when the probe says so instead of when a clock does.
+#[derive(Debug, Default)]
+pub struct Gate {
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+}
+
+impl Gate {
+    /// Opens it, for every waiter now and later.
+    pub fn open(&self) {
+        *self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+        self.opened.notify_all();
+    }
+
+    /// Whether it is open.
+    pub fn is_open(&self) -> bool {
+        *self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Blocks this thread until it is open, or until `limit` has passed: whether it opened.
+    pub fn wait(&self, limit: Duration) -> bool {
+        let open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (open, _) = self
+            .opened
+            .wait_timeout_while(open, limit, |open| !*open)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *open
+    }
+}
+
+/// Blocking work that the probe holds: it says that it started, blocks its thread at a gate
+/// until the probe releases it, then says that it finished. Only the probe can end it, so
+/// whatever a runtime does while it is held (a timeout returning, a cancel, a shutdown)
+/// happened before the work ended, however slow the machine.
+#[derive(Clone, Debug, Default)]
+pub struct HeldWork {
+    started: Arc<Gate>,
+    release: Arc<Gate>,
+    finished: Arc<Gate>,
+}
+
+impl HeldWork {
+    /// A piece of work, not yet started.
+    pub fn new() -> Self {
+        HeldWork::default()
+    }
+
+    /// The work itself, for a blocking pool: returns 7 once released (or after
+    /// [`PATIENCE`], so that a probe that went wrong still ends).
+    pub fn work(&self) -> impl FnOnce() -> u32 + Send + 'static {
+        let this = self.clone();
+        move || {
+            this.started.open();
+            this.release.wait(PATIENCE);
+            this.finished.open();
+            7
+        }
+    }
+
+    /// Waits until the work has started: whether it did within [`PATIENCE`].
+    pub fn wait_started(&self) -> bool {
+        self.started.wait(PATIENCE)
+    }
+
+    /// Lets the work end.
+    pub fn release(&self) {
+        self.release.open();
+    }
+
+    /// Whether it has finished.
+    pub fn finished(&self) -> bool {
+        self.finished.is_open()
+    }
+
+    /// Waits until the work has finished: whether it did within [`PATIENCE`].
+    pub fn wait_finished(&self) -> bool {
+        self.finished.wait(PATIENCE)
+    }
+}
+
+/// Spawns a future on the runtime under test and lets it run on (the handle is dropped or
+/// detached). Shared, so that a task can spawn another one with it.
+pub type Spawner = Arc<dyn Fn(futures::future::BoxFuture<'static, ()>) + Send + Sync>;
+
+/// What became of another task while tasks blocked their threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stall {
+    /// It ran while they were blocked: some thread was free to run it.
+    RanWhileHeld,
+    /// It had not started [`QUIET`] after they blocked, and ran once they returned.
+    RanAfter,
+    /// It never ran, even after they returned.
+    NeverRan,
+    /// The blocking tasks could not all be blocked at once (fewer threads than tasks).
+    NotAllHeld,
+}
+
+/// One round of the blocking-call probe: `blockers` tasks each make a blocking call (a wait
+/// at a gate that only the probe opens), spawned one after another so that each is blocked
+/// before the next is spawned; then another task is spawned, from outside the runtime or,
+/// with `from_blocker`, by the first blocking task itself just before it blocks. `patience`
+/// is how long the probe waits for that task while they block: [`PATIENCE`] where it
+/// expects the task to run, [`QUIET`] where it expects it to wait.
+pub fn stall_round(
+    spawn: &Spawner,
+    blockers: usize,
+    from_blocker: bool,
+    patience: Duration,
+) -> Stall {
+    let gate = Arc::new(Gate::default());
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let (ran_tx, ran_rx) = std::sync::mpsc::channel::<()>();
+    let other = move || -> futures::future::BoxFuture<'static, ()> {
+        let ran_tx = ran_tx.clone();
+        Box::pin(async move {
+            let _ = ran_tx.send(());
+        })
+    };
+    for blocker in 0..blockers {
+        let (door, held_tx) = (gate.clone(), held_tx.clone());
+        let spawned = (from_blocker && blocker == 0).then(|| (spawn.clone(), other()));
+        spawn(Box::pin(async move {
+            if let Some((spawn, other)) = spawned {
+                spawn(other);
+            }
+            let _ = held_tx.send(());
+            // The blocking call: this thread does nothing else until the probe opens the gate.
+            door.wait(PATIENCE);
+        }));
+        if held_rx.recv_timeout(PATIENCE).is_err() {
+            gate.open();
+            return Stall::NotAllHeld;
+        }
+    }
+    if !from_blocker {
+        spawn(other());
+    }
+    let ran_while_held = ran_rx.recv_timeout(patience).is_ok();
+    gate.open();
+    if ran_while_held {
+        Stall::RanWhileHeld
+    } else if ran_rx.recv_timeout(PATIENCE).is_ok() {
+        Stall::RanAfter
+    } else {
+        Stall::NeverRan
+    }
+}
+
+/// What a blocking call stalls on an executor of several threads (two in the probes), from
+/// three rounds: one blocking task and another task spawned from outside; one blocking task
+/// that spawned the other just before it blocked; as many blocking tasks as threads.
+pub fn stall_fact(one: Stall, spawned_by_it: Stall, all: Stall, thread: &str) -> String {
+    let rest = match one {
+        Stall::RanWhileHeld => format!("the other {thread} runs the rest"),
+        other => format!("with one {thread} blocked, another task: {other:?}"),
+    };
+    let all = match all {
+        Stall::RanAfter => format!("until every {thread} is blocked"),
+        Stall::RanWhileHeld => format!("even with every {thread} blocked"),
+        other => format!("with every {thread} blocked: {other:?}"),
+    };
+    let spawned = match spawned_by_it {
+        Stall::RanWhileHeld => "a task it spawned just before blocking runs too".to_owned(),
+        Stall::RanAfter => {
+            format!(
+                "a task it spawned just before blocking waits for it (the {thread}'s LIFO slot)"
+            )
+        }
+        other => format!("a task it spawned just before blocking: {other:?}"),
+    };
+    format!("{rest}, {all}; {spawned}")
+}
+
+/// What a blocking call stalls on an executor of one thread.
+pub fn one_thread_stall_fact(one: Stall) -> String {
+    match one {
+        Stall::RanAfter => "every other task: the executor's one thread is blocked".to_owned(),
+        Stall::RanWhileHeld => "none: another task ran meanwhile".to_owned(),
+        other => format!("unexpected: {other:?}"),
+    }
+}
+
+/// A loop that never reaches an `.await`: it spins (burning its thread) until the probe
+/// sets `stop`, or [`PATIENCE`] has passed, and sets `ended` when it ends by itself.
+pub fn spin(spinning: &Gate, stop: &Flag, ended: &Flag) -> u32 {
+    spinning.open();
+    let start = std::time::Instant::now();
+    while !stop.get() && start.elapsed() < PATIENCE {
+        std::hint::spin_loop();
+    }
+    ended.set();
+    7
+}
+
+/// The same loop, with the one change that stops it: `yield_now` (the runtime's own)
+/// awaited on every turn.
+pub async fn spin_yielding<Y: std::future::Future<Output = ()>>(
+    spinning: Arc<Gate>,
+    ended: Flag,
+    yield_now: impl Fn() -> Y,
+) -> u32 {
+    spinning.open();
+    let start = std::time::Instant::now();
+    while start.elapsed() < PATIENCE {
+        std::hint::spin_loop();
+        yield_now().await;
+    }
+    ended.set();
+    7
+}
+
+/// When a timeout or a cancel around a loop that never yields returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Returned {
+    /// While the loop still ran: it stopped it.
+    WhileRunning,
+    /// Only once the loop had ended, with this result.
+    After(String),
+    /// Never (within [`PATIENCE`] of the loop's end).
+    Never,
+}
+
+/// What a timeout and a cancel did to a loop that never yields (each named as the table
+/// spells it, with its backticks), and whether `yield_call` in the loop lets both stop it.
+pub fn never_yields_fact(
+    timeout: (&str, &Returned),
+    cancel: (&str, &Returned),
+    yield_call: &str,
+    yielding_stops: bool,
+) -> String {
+    let yielding = if yielding_stops {
+        format!("`{yield_call}` in the loop lets both stop it")
+    } else {
+        format!("even with `{yield_call}` in the loop, they do not stop it")
+    };
+    match (timeout, cancel) {
+        ((t, Returned::After(tr)), (c, Returned::After(cr))) => format!(
+            "no: {t} returns only when the loop ends ({tr}), and so does {c} ({cr}); {yielding}"
+        ),
+        ((t, tr), (c, cr)) => format!("{t}: {tr:?}; {c}: {cr:?}; {yielding}"),
+    }
+}
+
+/// What a timeout around blocking work did: whether it returned while the work was held,
+/// and whether the work then ran to its end.
+pub fn blocking_timeout_part(returned_while_held: bool, finished: bool) -> String {
+    match (returned_while_held, finished) {
+        (true, true) => "no: the timeout returns, the work runs to its end".to_owned(),
+        (true, false) => "the timeout returns, and the work never finishes".to_owned(),
+        (false, _) => "the timeout does not return while the work runs".to_owned(),
+    }
+}
+
+/// What a cancel of started blocking work did: whether `call` returned while the work was
+/// held (`early`), with what, and whether the work still ran to its end.
+pub fn blocking_cancel_part(call: &str, early: bool, result: &str, finished: bool) -> String {
+    match (early, finished) {
+        (true, true) => format!("{call} returns at once ({result}), the work runs on"),
+        (false, true) => format!("{call} waits for its end ({result})"),
+        (_, false) => format!("{call}: the work never finishes ({result})"),
+    }
+}
+
+/// What became of blocking work still running when `main` returned, from the child's
+/// output.
+pub fn blocking_exit_part(output: &str) -> String {
+    match (output.contains("started"), output.contains("finished")) {
+        (true, false) => "process exit kills it".to_owned(),
+        (true, true) => "the process waits for it at exit".to_owned(),
+        (false, _) => "it never started".to_owned(),
+    }
+}
+
+/// Counts blocking works that are running, for the pool probe.
+#[derive(Debug, Default)]
+pub struct Running {
+    count: std::sync::Mutex<usize>,
+    changed: std::sync::Condvar,
+}
+
+impl Running {
+    /// One more is running.
+    pub fn enter(&self) {
+        *self
+            .count
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+        self.changed.notify_all();
+    }
+
+    /// How many are running.
+    pub fn count(&self) -> usize {
+        *self
+            .count
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits until `n` are running, or `limit` has passed.
+    pub fn wait_for(&self, n: usize, limit: Duration) {
+        let count = self
+            .count
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = self
+            .changed
+            .wait_timeout_while(count, limit, |count| *count < n)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+    }
+}
+
+/// How many blocking works a pool runs at once, measured: `expected + 1` works that each
+/// block their thread until the probe lets them go. The probe waits until `expected` run
+/// (however slowly a loaded machine starts the threads), then [`QUIET`] more, in which the
+/// last one does not start if the pool holds `expected` threads; then it lets them all
+/// finish. `spawn` hands one work to the pool, `join` waits for all.
+pub fn blocking_at_once<H>(
+    expected: usize,
+    spawn: impl Fn(Box<dyn FnOnce() + Send>) -> H,
+    join: impl FnOnce(Vec<H>),
+) -> usize {
+    let gate = Arc::new(Gate::default());
+    let running = Arc::new(Running::default());
+    let handles: Vec<H> = (0..=expected)
+        .map(|_| {
+            let (gate, running) = (gate.clone(), running.clone());
+            spawn(Box::new(move || {
+                running.enter();
+                gate.wait(PATIENCE);
+            }))
+        })
+        .collect();
+    running.wait_for(expected, PATIENCE);
+    std::thread::sleep(QUIET);
+    let at_once = running.count();
+    gate.open();
+    join(handles);
+    at_once
+}
+
+/// The blocking pool's size, measured by [`blocking_at_once`] with `tried` works, and with
+/// the knob set to 3 (4 works).
+pub fn pool_fact(default: usize, tried: usize, knob: &str, with_knob: usize) -> String {
+    let default = if default >= tried {
+        format!("more than {} threads", tried - 1)
+    } else {
+        format!("{default} threads")
+    };
+    format!("{default}; `{knob}` gives {with_knob}")
+}
+
+/// The message of a panic, caught as its payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+/// The names of this process's threads (Linux), to see which threads a call started.
+pub fn thread_names() -> Option<Vec<(String, String)>> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(
+        tasks
+            .flatten()
+            .filter_map(|task| {
+                let name = std::fs::read_to_string(task.path().join("comm")).ok()?;
+                Some((
+                    task.file_name().to_string_lossy().into_owned(),
+                    name.trim().to_owned(),
+                ))
+            })
+            .collect(),
+    )
+}
+
+/// What a tokio-only call did off tokio: `bare` is what `tokio::time::sleep` and a
+/// `tokio::net` socket did without help (both panic with tokio's message, or not),
+/// `compat` whether both worked inside `async_compat::Compat`, and `started` the threads
+/// that `Compat` started: their number, and the name tokio reports for the thread that
+/// runs tasks spawned inside it.
+pub fn elsewhere_fact(bare: &str, compat: bool, started: usize, name: &str) -> String {
+    let compat = if compat {
+        let threads = if started == 1 {
+            "1 thread".to_owned()
+        } else {
+            format!("{started} threads")
+        };
+        format!("inside `Compat::new(f)` it works, on {threads} of its own (`{name}`)")
+    } else {
+        "even inside `Compat::new(f)` it fails".to_owned()
+    };
+    format!("{bare}; {compat}")
+}
+
+/// When a call around a loop or a held work returned: `early` if it did while they still
+/// ran, else what `late` saw once they had ended.
+pub fn returned(early: bool, late: impl FnOnce() -> Option<String>) -> Returned {
+    if early {
+        Returned::WhileRunning
+    } else {
+        late().map_or(Returned::Never, Returned::After)
+    }
+}
+
+/// `tokio::time::sleep` and a `tokio::net` socket, awaited on another runtime (the caller's
+/// `block_on`, whose own threads have already started), first bare and then inside
+/// `async_compat::Compat`: what each did, and which threads `Compat` started.
+pub async fn tokio_elsewhere() -> String {
+    use futures::FutureExt as _;
+    use std::panic::AssertUnwindSafe;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    quiet_panics();
+    let timer = AssertUnwindSafe(async {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    })
+    .catch_unwind()
+    .await;
+    let socket = AssertUnwindSafe(async {
+        let _ = tokio::net::TcpListener::bind(addr).await;
+    })
+    .catch_unwind()
+    .await;
+    let bare = match (timer, socket) {
+        (Err(timer), Err(socket)) => {
+            let (timer, socket) = (panic_message(&*timer), panic_message(&*socket));
+            if timer == socket {
+                format!("panics: \"{timer}\"")
+            } else {
+                format!("panics: \"{timer}\" (timer), \"{socket}\" (socket)")
+            }
+        }
+        (Ok(()), Ok(())) => "works without help".to_owned(),
+        (timer, _) => format!(
+            "the timer {}, the socket not",
+            if timer.is_ok() { "works" } else { "panics" }
+        ),
+    };
+    let before = thread_names();
+    let (works, name, workers) = async_compat::Compat::new(async {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let bound = tokio::net::TcpListener::bind(addr).await.is_ok();
+        // A task spawned inside `Compat` runs where tokio runs its tasks: say which thread.
+        let name = tokio::spawn(async { std::thread::current().name().map(str::to_owned) })
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let workers = tokio::runtime::Handle::current().metrics().num_workers();
+        (bound, name, workers)
+    })
+    .await;
+    // The threads that appeared meanwhile (Linux); elsewhere, tokio's count of its workers.
+    let started = match (before, thread_names()) {
+        (Some(before), Some(after)) => after
+            .iter()
+            .filter(|(id, _)| !before.iter().any(|(old, _)| old == id))
+            .count(),
+        _ => workers,
+    };
+    let fact = elsewhere_fact(&bare, works, started, &name);
+    // The table's note gives two more ways, checked here so that it cannot go wrong
+    // unnoticed: the answer only grows when one of them stops working.
+    let mut broken = Vec::new();
+    // `tokio::sync` needs no runtime at all.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let _ = tx.send(7);
+    if rx.await != Ok(7) {
+        broken.push("`tokio::sync` does not work bare");
+    }
+    // A tokio runtime of one's own, its tasks' `JoinHandle`s awaited here.
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => {
+            let own = rt.spawn(async move {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                tokio::net::TcpListener::bind(addr).await.is_ok()
+            });
+            if !matches!(own.await, Ok(true)) {
+                broken.push("a task on a runtime of one's own does not work");
+            }
+            rt.shutdown_background();
+        }
+        Err(_) => broken.push("a runtime of one's own does not start"),
+    }
+    if broken.is_empty() {
+        fact
+    } else {
+        format!("{fact}; but {}", broken.join(", "))
+    }
+}

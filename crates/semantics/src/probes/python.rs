@@ -255,6 +255,218 @@ async def main():
 asyncio.run(main())
 "#;
 
+/// How long a snippet waits for what it expects, and before it concludes that something
+/// does not happen: the Rust probes' `PATIENCE` and `QUIET`.
+const WAITS: &str = "PATIENCE, QUIET = 30.0, 0.2\n";
+
+const BLOCKING_CALL: &str = r#"
+import asyncio, threading, time
+ran = []
+async def other():
+    ran.append(threading.get_ident())
+async def blocker():
+    asyncio.create_task(other())  # ready to run from now on
+    time.sleep(QUIET)             # the blocking call
+    return bool(ran)
+async def main():
+    ran_while_blocked = await asyncio.create_task(blocker())
+    await asyncio.sleep(0)
+    if not ran_while_blocked and ran == [threading.get_ident()]:
+        print("every other task: the loop's one thread is blocked")
+    else:
+        print(f"unexpected: ran while blocked: {ran_while_blocked}, ran: {ran}")
+asyncio.run(main())
+"#;
+
+const NEVER_YIELDS: &str = r#"
+import asyncio, threading, time
+async def spin(spinning, stop, ended):
+    spinning.set()
+    start = time.monotonic()
+    while not stop.is_set() and time.monotonic() - start < PATIENCE:
+        pass  # no await
+    ended.set()
+    return 7
+async def spin_yielding(ended):
+    start = time.monotonic()
+    while time.monotonic() - start < PATIENCE:
+        await asyncio.sleep(0)
+    ended.set()
+    return 7
+def later(spinning, stop, action=None):
+    # Another thread: once the loop spins, it asks for the cancel, then stops the loop.
+    def run():
+        spinning.wait(PATIENCE)
+        if action:
+            action()
+        time.sleep(QUIET)
+        stop.set()
+    threading.Thread(target=run).start()
+def when(ended, what):
+    return f"only when the loop ends ({what})" if ended.is_set() else f"while the loop runs ({what})"
+async def main():
+    loop = asyncio.get_running_loop()
+    spinning, stop, ended = threading.Event(), threading.Event(), threading.Event()
+    later(spinning, stop)
+    try:
+        await asyncio.wait_for(spin(spinning, stop, ended), 0.02)
+        timeout = when(ended, "its result")
+    except TimeoutError:
+        timeout = when(ended, "`TimeoutError`")
+    spinning, stop, ended = threading.Event(), threading.Event(), threading.Event()
+    task = asyncio.create_task(spin(spinning, stop, ended))
+    later(spinning, stop, lambda: loop.call_soon_threadsafe(task.cancel))
+    try:
+        await task
+        cancel = when(ended, "its result")
+    except asyncio.CancelledError:
+        cancel = when(ended, "`CancelledError`")
+    ended = threading.Event()
+    try:
+        await asyncio.wait_for(spin_yielding(ended), 0.02)
+        timed_out = False
+    except TimeoutError:
+        timed_out = True
+    ended_too = threading.Event()
+    task = asyncio.create_task(spin_yielding(ended_too))
+    await asyncio.sleep(0.02)
+    task.cancel()
+    try:
+        await task
+        cancelled = False
+    except asyncio.CancelledError:
+        cancelled = True
+    stops = timed_out and cancelled and not ended.is_set() and not ended_too.is_set()
+    yielding = ("`await asyncio.sleep(0)` in the loop lets both stop it" if stops
+                else "even with `await asyncio.sleep(0)` in the loop, they do not stop it")
+    t, c = timeout.split(" (", 1), cancel.split(" (", 1)
+    if t[0] == c[0] == "only when the loop ends":
+        print(f"no: `wait_for` returns {t[0]} ({t[1]}, and so does `await task` after `cancel()` ({c[1]}; {yielding}")
+    else:
+        print(f"`wait_for` returns {timeout}; `await task` after `cancel()` returns {cancel}; {yielding}")
+asyncio.run(main())
+"#;
+
+const BLOCKING_TIMEOUT: &str = r#"
+import asyncio, threading, time
+class Held:
+    # Blocking work held at a gate until the probe lets it go.
+    def __init__(self):
+        self.started, self.release, self.finished = threading.Event(), threading.Event(), threading.Event()
+    def work(self):
+        self.started.set()
+        self.release.wait(PATIENCE)
+        self.finished.set()
+        return 7
+async def main():
+    work = Held()
+    try:
+        await asyncio.wait_for(asyncio.to_thread(work.work), 0.05)
+        returned = False
+    except TimeoutError:
+        returned = not work.finished.is_set()
+    work.release.set()
+    finished = await asyncio.to_thread(work.finished.wait, PATIENCE)
+    if returned and finished:
+        timeout = "no: `wait_for` raises `TimeoutError`, the thread runs to its end"
+    else:
+        timeout = f"`wait_for` returned while the work ran: {returned}; the work finished: {finished}"
+    work = Held()
+    task = asyncio.create_task(asyncio.to_thread(work.work))
+    await asyncio.to_thread(work.started.wait, PATIENCE)
+    task.cancel()
+    try:
+        await asyncio.wait_for(task, PATIENCE)
+        result = "its result"
+    except asyncio.CancelledError:
+        result = "`CancelledError`"
+    early = not work.finished.is_set()
+    work.release.set()
+    finished = await asyncio.to_thread(work.finished.wait, PATIENCE)
+    if early and finished:
+        cancel = f"`await task` after `cancel()` returns at once ({result}), the thread runs on"
+    elif finished:
+        cancel = f"`await task` after `cancel()` waits for its end ({result})"
+    else:
+        cancel = f"`await task` after `cancel()`: the work never finishes ({result})"
+    return timeout, cancel
+timeout, cancel = asyncio.run(main())
+# Blocking work still running when the coroutine given to `asyncio.run` returns. Another
+# thread looks, while the work is held, whether `asyncio.run` has returned, then lets it go.
+work, returned, looked = Held(), threading.Event(), []
+async def leave_it_running():
+    asyncio.get_running_loop().run_in_executor(None, work.work)
+def look():
+    work.started.wait(PATIENCE)
+    time.sleep(QUIET)
+    looked.append(returned.is_set())
+    work.release.set()
+threading.Thread(target=look).start()
+asyncio.run(leave_it_running())
+returned.set()
+if looked == [False] and work.finished.is_set():
+    exit_ = "`asyncio.run` waits for it at exit"
+else:
+    exit_ = f"`asyncio.run` returned while it ran: {looked}; finished: {work.finished.is_set()}"
+print(f"{timeout}; {cancel}; {exit_}")
+"#;
+
+const BLOCKING_POOL: &str = r#"
+import asyncio, concurrent.futures, os, threading
+cores = (getattr(os, "process_cpu_count", None) or os.cpu_count)() or 1
+DEFAULT = min(32, cores + 4)
+async def at_once(expected):
+    # expected + 1 works that block until the probe lets them go: how many run at once.
+    loop = asyncio.get_running_loop()
+    gate, lock, running = threading.Event(), threading.Lock(), [0]
+    def work():
+        with lock:
+            running[0] += 1
+        gate.wait(PATIENCE)
+    works = [loop.run_in_executor(None, work) for _ in range(expected + 1)]
+    for _ in range(int(PATIENCE / 0.01)):
+        if running[0] >= expected:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(QUIET)
+    seen = running[0]
+    gate.set()
+    await asyncio.gather(*works)
+    return seen
+async def main():
+    default = await at_once(DEFAULT)
+    asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor(3))
+    small = await at_once(3)
+    if default == DEFAULT:
+        default = "min(32, cores + 4) threads"
+    else:
+        default = f"{default} threads, with {cores} cores"
+    print(f"{default}; `loop.set_default_executor(ThreadPoolExecutor(3))` gives {small}")
+asyncio.run(main())
+"#;
+
+const TOKIO_ELSEWHERE: &str = r#"
+import asyncio, threading
+# No tokio here: the analogue is an object of another event loop (as a library tied to
+# trio is to asyncio): a future of a loop running in another thread.
+other = asyncio.new_event_loop()
+threading.Thread(target=other.run_forever, daemon=True).start()
+async def main():
+    try:
+        await other.create_future()
+        bare = "awaited"
+    except RuntimeError as error:
+        bare = ("another loop's future raises `RuntimeError` (\"attached to a different loop\")"
+                if "attached to a different loop" in str(error) else f"`RuntimeError`: {error}")
+    ran = await asyncio.wrap_future(
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0.01, result=7), other))
+    fix = ("`run_coroutine_threadsafe(c, that_loop)` runs it there" if ran == 7
+           else f"`run_coroutine_threadsafe` gave {ran}")
+    print(f"one loop, so no such split; the analogue: {bare}; {fix}")
+asyncio.run(main())
+other.call_soon_threadsafe(other.stop)
+"#;
+
 /// The program for each row; each prints one line, its fact.
 fn program(row: &str) -> Option<&'static str> {
     Some(match row {
@@ -270,6 +482,11 @@ fn program(row: &str) -> Option<&'static str> {
         "threads" => THREADS,
         "deadline-zero" => DEADLINE_ZERO,
         "same-instant" => SAME_INSTANT,
+        "blocking-call" => BLOCKING_CALL,
+        "never-yields" => NEVER_YIELDS,
+        "blocking-timeout" => BLOCKING_TIMEOUT,
+        "blocking-pool" => BLOCKING_POOL,
+        "tokio-elsewhere" => TOKIO_ELSEWHERE,
         _ => return None,
     })
 }
@@ -285,8 +502,9 @@ pub fn probe(row: &str) -> Option<String> {
         "timer-100us" => "0.0001",
         _ => "",
     };
+    let program = format!("{WAITS}{program}");
     let output = Command::new(python)
-        .args(["-c", program, argument])
+        .args(["-c", &program, argument])
         .output()
         .ok()?;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -30,6 +30,11 @@ pub fn probe(row: &str) -> String {
         "threads" => threads(),
         "deadline-zero" => deadline_zero(),
         "same-instant" => same_instant(),
+        "blocking-call" => blocking_call(),
+        "never-yields" => never_yields(),
+        "blocking-timeout" => blocking_timeout(),
+        "blocking-pool" => blocking_pool(),
+        "tokio-elsewhere" => tokio_elsewhere(),
         other => format!("no probe for {other}"),
     }
 }
@@ -302,6 +307,186 @@ fn count_threads() -> usize {
     })
 }
 
+fn spawner() -> super::Spawner {
+    Arc::new(|future| smol::spawn(future).detach())
+}
+
+/// A blocking call inside a task, on the global executor as it starts by default (one
+/// thread): another task does not start while it is held (given [`super::QUIET`]), and
+/// runs once it returns. With `SMOL_THREADS=2` (a child process), the other thread runs it
+/// meanwhile (given [`super::PATIENCE`]).
+fn blocking_call() -> String {
+    let one = super::stall_round(&spawner(), 1, false, super::QUIET);
+    let two = crate::child_output("smol", "blocking-call", &[("SMOL_THREADS", "2")]);
+    let two = match two.trim() {
+        "RanWhileHeld" => "with `SMOL_THREADS=2`, the other thread runs the rest".to_owned(),
+        other => format!("with `SMOL_THREADS=2`: {other}"),
+    };
+    format!("{}; {two}", super::one_thread_stall_fact(one))
+}
+
+/// A loop with no `.await`, raced with a timer by `or` and cancelled by `cancel().await`.
+/// Each spins until the probe stops it; each call is given [`super::QUIET`] to return while
+/// it spins.
+fn never_yields() -> String {
+    // Raced with a timer of 20 ms, in a task: does the race end while the loop spins?
+    let (spinning, stop, ended) = (Arc::new(super::Gate::default()), Flag::new(), Flag::new());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (s, st, e) = (spinning.clone(), stop.clone(), ended.clone());
+    smol::spawn(async move {
+        let result = async move { Some(super::spin(&s, &st, &e)) }
+            .or(async {
+                sleep(Duration::from_millis(20)).await;
+                None
+            })
+            .await;
+        let _ = tx.send(result.is_some());
+    })
+    .detach();
+    spinning.wait(super::PATIENCE);
+    let early = rx.recv_timeout(super::QUIET).is_ok() && !ended.get();
+    stop.set();
+    let timeout = super::returned(early, || {
+        let ok = rx.recv_timeout(super::PATIENCE).ok()?;
+        Some(if ok { "its value" } else { "the timer's" }.to_owned())
+    });
+    // `cancel().await` while the loop spins.
+    let (spinning, stop, ended) = (Arc::new(super::Gate::default()), Flag::new(), Flag::new());
+    let (s, st, e) = (spinning.clone(), stop.clone(), ended.clone());
+    let running = smol::spawn(async move { super::spin(&s, &st, &e) });
+    spinning.wait(super::PATIENCE);
+    let cancel = block_on(async {
+        let mut cancel = pin!(running.cancel());
+        let early = async { Some(cancel.as_mut().await) }
+            .or(async {
+                sleep(super::QUIET).await;
+                None
+            })
+            .await
+            .is_some()
+            && !ended.get();
+        stop.set();
+        if early {
+            super::Returned::WhileRunning
+        } else {
+            async { super::Returned::After(format!("`{:?}`", cancel.await)) }
+                .or(async {
+                    sleep(super::PATIENCE).await;
+                    super::Returned::Never
+                })
+                .await
+        }
+    });
+    // The same loop with `yield_now().await` on every turn: both stop it.
+    let ended = Flag::new();
+    let timed_out = block_on(
+        async {
+            Some(super::spin_yielding(Arc::default(), ended.clone(), smol::future::yield_now).await)
+        }
+        .or(async {
+            sleep(Duration::from_millis(20)).await;
+            None
+        }),
+    )
+    .is_none();
+    let (spinning, ended_too) = (Arc::new(super::Gate::default()), Flag::new());
+    let running = smol::spawn(super::spin_yielding(
+        spinning.clone(),
+        ended_too.clone(),
+        smol::future::yield_now,
+    ));
+    spinning.wait(super::PATIENCE);
+    let cancelled = block_on(running.cancel()).is_none();
+    let yielding_stops = timed_out && cancelled && !ended.get() && !ended_too.get();
+    super::never_yields_fact(
+        ("`f.or(timer)`", &timeout),
+        ("`cancel().await`", &cancel),
+        "future::yield_now().await",
+        yielding_stops,
+    )
+}
+
+/// Blocking work (`smol::unblock`) raced with a timer, cancelled, and left running at
+/// process exit. The work is held at a gate until the probe lets it go. The race is
+/// expected to end while it is held (given [`super::PATIENCE`]); `cancel().await` is
+/// expected to wait for the work (given [`super::QUIET`] to return while it is held).
+fn blocking_timeout() -> String {
+    let work = super::HeldWork::new();
+    let w = work.clone();
+    let returned = block_on(async move {
+        let timed_out = async { Some(smol::unblock(w.work()).await) }
+            .or(async {
+                sleep(Duration::from_millis(50)).await;
+                None
+            })
+            .await
+            .is_none();
+        timed_out && !w.finished()
+    });
+    work.release();
+    let timeout = super::blocking_timeout_part(returned, work.wait_finished());
+    // `cancel().await` once it has started.
+    let work = super::HeldWork::new();
+    let running = smol::unblock(work.work());
+    work.wait_started();
+    let cancel = block_on(async {
+        let mut cancel = pin!(running.cancel());
+        let early = async { Some(cancel.as_mut().await) }
+            .or(async {
+                sleep(super::QUIET).await;
+                None
+            })
+            .await
+            .is_some()
+            && !work.finished();
+        work.release();
+        let result = async { format!("`{:?}`", cancel.await) }
+            .or(async {
+                sleep(super::PATIENCE).await;
+                "never".to_owned()
+            })
+            .await;
+        (early, result)
+    });
+    let cancel = super::blocking_cancel_part(
+        "`cancel().await`",
+        cancel.0,
+        &cancel.1,
+        work.wait_finished(),
+    );
+    let exit = super::blocking_exit_part(&crate::child_output("smol", "blocking-exit", &[]));
+    format!("{timeout}; {cancel}; {exit}")
+}
+
+/// The blocking pool (the `blocking` crate's, as on async-std): 501 works, 500 run at
+/// once; with `BLOCKING_MAX_THREADS=3` (a child process: the crate reads it once), 4
+/// works, 3 at once.
+fn blocking_pool() -> String {
+    const DEFAULT: usize = 500;
+    let default = pool_at_once(DEFAULT);
+    let with = crate::child_output("smol", "blocking-pool", &[("BLOCKING_MAX_THREADS", "3")]);
+    super::pool_fact(
+        default,
+        DEFAULT + 1,
+        "BLOCKING_MAX_THREADS=3",
+        with.trim().parse().unwrap_or(0),
+    )
+}
+
+fn pool_at_once(expected: usize) -> usize {
+    super::blocking_at_once(expected, smol::unblock, |tasks| {
+        block_on(futures::future::join_all(tasks));
+    })
+}
+
+/// tokio's timer and sockets on smol's `block_on`, once smol's own threads run.
+fn tokio_elsewhere() -> String {
+    block_on(async {
+        smol::spawn(sleep(Duration::from_millis(1))).await;
+        super::tokio_elsewhere().await
+    })
+}
+
 /// The programs a probe runs in a process of its own.
 pub fn child(what: &str) {
     match what {
@@ -318,6 +503,23 @@ pub fn child(what: &str) {
         }),
         "threads" => println!("{}", count_threads()),
         "same-instant" => println!("{}", same_instant_here()),
+        "blocking-call" => {
+            let two = super::stall_round(&spawner(), 1, false, super::PATIENCE);
+            println!("{two:?}");
+        }
+        "blocking-pool" => println!("{}", pool_at_once(3)),
+        "blocking-exit" => {
+            // Blocking work that is still running when `main` returns.
+            let (started, is_started) = std::sync::mpsc::channel();
+            smol::unblock(move || {
+                println!("started");
+                let _ = started.send(());
+                super::Gate::default().wait(super::PATIENCE);
+                println!("finished");
+            })
+            .detach();
+            let _ = is_started.recv_timeout(super::PATIENCE);
+        }
         _ => {}
     }
 }

@@ -27,6 +27,11 @@ pub fn probe(row: &str) -> String {
         "threads" => threads(),
         "deadline-zero" => deadline_zero(),
         "same-instant" => same_instant(),
+        "blocking-call" => blocking_call(),
+        "never-yields" => never_yields(),
+        "blocking-timeout" => blocking_timeout(),
+        "blocking-pool" => blocking_pool(),
+        "tokio-elsewhere" => tokio_elsewhere(),
         other => format!("no probe for {other}"),
     }
 }
@@ -316,6 +321,213 @@ fn threads() -> String {
     let with = crate::child_output("tokio", "threads", &[("TOKIO_WORKER_THREADS", "3")]);
     let with: usize = with.trim().parse().unwrap_or(0);
     super::threads_fact(workers, with, "TOKIO_WORKER_THREADS")
+}
+
+/// A runtime of two workers, set here so that what a blocking task stalls does not depend
+/// on the machine's cores (the default is one worker per core).
+fn two_workers() -> Runtime {
+    Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .expect("a tokio runtime starts")
+}
+
+/// A blocking call inside a task, on two workers: with one worker blocked, another task
+/// spawned from outside runs on the other worker (caused: it runs while the blocking task
+/// is held at a gate only the probe opens); a task the blocking task spawned itself just
+/// before blocking waits in that worker's LIFO slot, which the other worker cannot steal;
+/// with both workers blocked, nothing runs. Where a task is expected to wait, the probe
+/// waits [`super::QUIET`] for it; where it is expected to run, [`super::PATIENCE`].
+fn blocking_call() -> String {
+    let rt = two_workers();
+    let handle = rt.handle().clone();
+    let spawn: super::Spawner = Arc::new(move |future| drop(handle.spawn(future)));
+    let one = super::stall_round(&spawn, 1, false, super::PATIENCE);
+    let spawned_by_it = super::stall_round(&spawn, 1, true, super::QUIET);
+    let all = super::stall_round(&spawn, 2, false, super::QUIET);
+    super::stall_fact(one, spawned_by_it, all, "worker")
+}
+
+/// A loop with no `.await`, under `timeout` and under `abort()`, on two workers (the loop
+/// holds one; the other keeps the timer). Each spins until the probe stops it; the probe
+/// watches from outside the runtime, with blocking waits.
+fn never_yields() -> String {
+    let rt = two_workers();
+    // Under a timeout of 20 ms, in a task: does the timeout return while the loop spins?
+    let (spinning, stop, ended) = (Arc::new(super::Gate::default()), Flag::new(), Flag::new());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (s, st, e) = (spinning.clone(), stop.clone(), ended.clone());
+    rt.spawn(async move {
+        let result = tokio::time::timeout(Duration::from_millis(20), async move {
+            super::spin(&s, &st, &e)
+        })
+        .await;
+        let _ = tx.send(result.is_ok());
+    });
+    spinning.wait(super::PATIENCE);
+    let early = rx.recv_timeout(super::QUIET).is_ok() && !ended.get();
+    stop.set();
+    let timeout = super::returned(early, || {
+        let ok = rx.recv_timeout(super::PATIENCE).ok()?;
+        Some(if ok { "its `Ok`" } else { "`Err(Elapsed)`" }.to_owned())
+    });
+    // `abort()` while the loop spins, then `.await` the handle.
+    let (spinning, stop, ended) = (Arc::new(super::Gate::default()), Flag::new(), Flag::new());
+    let (s, st, e) = (spinning.clone(), stop.clone(), ended.clone());
+    let task = rt.spawn(async move { super::spin(&s, &st, &e) });
+    spinning.wait(super::PATIENCE);
+    task.abort();
+    std::thread::sleep(super::QUIET);
+    let early = task.is_finished() && !ended.get();
+    stop.set();
+    let cancel = super::returned(early, || {
+        Some(match rt.block_on(task) {
+            Ok(_) => "`Ok`".to_owned(),
+            Err(e) if e.is_cancelled() => "`Err`, cancelled".to_owned(),
+            Err(e) => e.to_string(),
+        })
+    });
+    // The same loop with `yield_now().await` on every turn: both stop it.
+    let ended = Flag::new();
+    let e = ended.clone();
+    let timed_out = rt.block_on(async move {
+        let spinning = Arc::new(super::Gate::default());
+        let looping = super::spin_yielding(spinning, e, tokio::task::yield_now);
+        tokio::time::timeout(Duration::from_millis(20), looping)
+            .await
+            .is_err()
+    });
+    let (spinning, ended_too) = (Arc::new(super::Gate::default()), Flag::new());
+    let task = rt.spawn(super::spin_yielding(
+        spinning.clone(),
+        ended_too.clone(),
+        tokio::task::yield_now,
+    ));
+    spinning.wait(super::PATIENCE);
+    task.abort();
+    let aborted = rt.block_on(task).is_err_and(|e| e.is_cancelled());
+    let yielding_stops = timed_out && aborted && !ended.get() && !ended_too.get();
+    super::never_yields_fact(
+        ("`timeout(d, f)`", &timeout),
+        ("`.await` after `abort()`", &cancel),
+        "tokio::task::yield_now().await",
+        yielding_stops,
+    )
+}
+
+/// Blocking work under a timeout, `abort()`, and the runtime's shutdown. The work is held at
+/// a gate until the probe lets it go, so "returned while held" is caused; a call the probe
+/// expects to wait (`.await` after `abort()`, dropping the runtime) is given
+/// [`super::QUIET`] to return while the work is held, and does not.
+fn blocking_timeout() -> String {
+    let rt = runtime();
+    // `timeout(d, spawn_blocking(work))`.
+    let work = super::HeldWork::new();
+    let w = work.clone();
+    let returned = rt.block_on(async move {
+        let timed_out = tokio::time::timeout(
+            Duration::from_millis(50),
+            tokio::task::spawn_blocking(w.work()),
+        )
+        .await
+        .is_err();
+        timed_out && !w.finished()
+    });
+    work.release();
+    let timeout = super::blocking_timeout_part(returned, work.wait_finished());
+    // `abort()` once it has started, then `.await` the handle.
+    let work = super::HeldWork::new();
+    let task = rt.spawn_blocking(work.work());
+    work.wait_started();
+    task.abort();
+    std::thread::sleep(super::QUIET);
+    let returned_early = task.is_finished();
+    work.release();
+    let result = match rt.block_on(task) {
+        Ok(_) => "`Ok`".to_owned(),
+        Err(e) if e.is_cancelled() => "cancelled".to_owned(),
+        Err(e) => format!("{e}"),
+    };
+    let abort = super::blocking_cancel_part(
+        "`.await` after `abort()`",
+        returned_early,
+        &result,
+        work.wait_finished(),
+    );
+    // Dropping the runtime, and `shutdown_timeout`, with the work still running.
+    let drop_waits = shutdown_waits(drop, super::QUIET);
+    let timeout_waits = shutdown_waits(
+        |rt| rt.shutdown_timeout(Duration::from_millis(50)),
+        super::PATIENCE,
+    );
+    let shutdown = match (drop_waits, timeout_waits) {
+        (true, false) => {
+            "dropping the `Runtime` waits for it, `shutdown_timeout(d)` does not".to_owned()
+        }
+        (drop_waits, timeout_waits) => format!(
+            "dropping the `Runtime` waits for it: {drop_waits}; `shutdown_timeout(d)`: {timeout_waits}"
+        ),
+    };
+    format!("{timeout}; {abort}; {shutdown}")
+}
+
+/// Whether `shut` (dropping a runtime or shutting it down), called in a thread of its own
+/// while blocking work runs, waits for the work: it is given `patience` to return while the
+/// work is held.
+fn shutdown_waits(shut: impl FnOnce(Runtime) + Send + 'static, patience: Duration) -> bool {
+    let rt = runtime();
+    let work = super::HeldWork::new();
+    drop(rt.spawn_blocking(work.work()));
+    work.wait_started();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        shut(rt);
+        let _ = tx.send(());
+    });
+    let returned_while_held = rx.recv_timeout(patience).is_ok();
+    work.release();
+    work.wait_finished();
+    let _ = rx.recv_timeout(super::PATIENCE);
+    !returned_while_held
+}
+
+/// The blocking pool's size, measured rather than read from tokio's source: 513 works
+/// that each hold their thread, of which 512 run at once; with `max_blocking_threads(3)`,
+/// 4 works, 3 at once. Measuring the default takes 512 real threads, which on Linux cost
+/// little more than their stacks' address space and start in a few tens of milliseconds.
+fn blocking_pool() -> String {
+    const DEFAULT: usize = 512;
+    let at_once = |rt: &Runtime, expected: usize| {
+        super::blocking_at_once(
+            expected,
+            |work| rt.spawn_blocking(work),
+            |handles| {
+                rt.block_on(futures::future::join_all(handles));
+            },
+        )
+    };
+    let default = at_once(&runtime(), DEFAULT);
+    let small = Builder::new_multi_thread()
+        .max_blocking_threads(3)
+        .build()
+        .expect("a tokio runtime starts");
+    let with_knob = at_once(&small, 3);
+    super::pool_fact(default, DEFAULT + 1, "max_blocking_threads(3)", with_knob)
+}
+
+/// tokio's own timer and sockets, on tokio.
+fn tokio_elsewhere() -> String {
+    let works = runtime().block_on(async {
+        sleep(Duration::from_millis(1)).await;
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        tokio::net::TcpListener::bind(addr).await.is_ok()
+    });
+    if works {
+        "works: it is tokio's own".to_owned()
+    } else {
+        "fails".to_owned()
+    }
 }
 
 /// The programs a probe runs in a process of its own.
