@@ -10,6 +10,8 @@ process, exactly as it runs its own Rust measurements, and reads the JSON line i
 
 The patterns are the Python each Rust example mirrors (the ```python block at the top of
 its `src/lib.rs`), on the same job: sleep the delay, return "job i result", no event log.
+`to-thread` is the blocking pattern's: the same job as blocking work (`time.sleep`) on the
+default executor's threads, through `asyncio.to_thread`; the bench runs it with no delay.
 uvloop is used only when it is installed (`pip install uvloop`); `versions` says whether it
 is. Needs Python 3.11 or newer (asyncio.TaskGroup and asyncio.timeout). Linux only for the
 memory figures (they read /proc/self/status).
@@ -30,6 +32,12 @@ NO_DEADLINE = 24 * 3600
 async def job(i, delay):
     """The shared job without its log: sleep (asyncio.sleep(0) yields once), then return."""
     await asyncio.sleep(delay)
+    return f"job {i} result"
+
+
+def blocking_job(i, delay):
+    """The shared job as blocking work, without its log: hold the thread, then return."""
+    time.sleep(delay)
     return f"job {i} result"
 
 
@@ -95,6 +103,13 @@ async def scraper(n, delay):
     return received
 
 
+async def to_thread(n, delay):
+    # Each job's blocking work on the default executor's threads (min(32, cores + 4) of
+    # them), gathered in input order.
+    results = await asyncio.gather(*(asyncio.to_thread(blocking_job, i, delay) for i in range(n)))
+    return len(results)
+
+
 PATTERNS = {
     "bare": bare,
     "manual-await": manual_await,
@@ -103,6 +118,7 @@ PATTERNS = {
     "gather": gather,
     "as-completed": as_completed,
     "scraper": scraper,
+    "to-thread": to_thread,
 }
 
 

@@ -7,6 +7,7 @@ itself:
 
     python3 scripts/python/reference.py gather --delays 0.2,0.1,0.3 --fail 1 --json
     python3 scripts/python/reference.py wait --scenario first-completed
+    python3 scripts/python/reference.py blocking --scenario timeout --json
 
 Needs Python 3.11 or newer (asyncio.TaskGroup and asyncio.timeout). The command line follows
 the examples' (see docs/contract.md); unlike the examples it trusts its input: it is a test
@@ -16,6 +17,7 @@ message says `job i panicked`.
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import sys
 import threading
@@ -31,19 +33,25 @@ class JobError(Exception):
 
 
 class Log:
-    """The event log: time since the pattern started, and the thread's name."""
+    """The event log: time since the pattern started, and the thread's name.
+
+    The blocking jobs record from the executor's threads: the lock keeps each event's time
+    and its place in the list together, so that the events stay in time order.
+    """
 
     def __init__(self):
         self.start = time.monotonic()
         self.events = []
+        self.lock = threading.Lock()
 
     def record(self, job, event):
-        self.events.append({
-            "t_ms": round((time.monotonic() - self.start) * 1000, 3),
-            "job": job,
-            "event": event,
-            "thread": threading.current_thread().name,
-        })
+        with self.lock:
+            self.events.append({
+                "t_ms": round((time.monotonic() - self.start) * 1000, 3),
+                "job": job,
+                "event": event,
+                "thread": threading.current_thread().name,
+            })
 
     def elapsed_ms(self):
         return round((time.monotonic() - self.start) * 1000, 3)
@@ -89,6 +97,13 @@ class Run:
         except asyncio.CancelledError:
             self.log.record(i, "cancelled")
             raise
+        return self.end(i)
+
+    def blocking_job(self, i):
+        """The job as blocking work, a synchronous call (a requests.get, a file read): it
+        holds its thread for its delay, then returns, fails or 'panics'."""
+        self.log.record(i, "started")
+        time.sleep(self.args.delays[i])
         return self.end(i)
 
     def end(self, i):
@@ -298,6 +313,41 @@ async def scraper(run):
     run.report["pending"] = [i for i, task in enumerate(tasks) if not task.done()]
 
 
+async def blocking(run):
+    n = len(run.args.delays)
+    scenario = run.args.scenario
+    try:
+        if scenario == "to-thread":
+            # Each job's blocking work on the default executor's threads, gathered.
+            values = await asyncio.gather(*(asyncio.to_thread(run.blocking_job, i) for i in range(n)))
+            for i, value in enumerate(values):
+                run.received(i, value)
+        elif scenario == "blocked":
+            # The mistake: time.sleep inside a coroutine holds the event loop's one thread.
+            async def job(i):
+                if i in run.args.block:
+                    return run.blocking_job(i)  # time.sleep(delay), no await
+                return await run.job(i)  # await asyncio.sleep(delay)
+
+            for i, value in enumerate(await asyncio.gather(*(job(i) for i in range(n)))):
+                run.received(i, value)
+        elif scenario == "timeout":
+            # The caller stops waiting; the thread cannot be stopped and runs on.
+            work = asyncio.to_thread(run.blocking_job, 0)
+            run.received(0, await asyncio.wait_for(work, run.args.timeout))
+    except TimeoutError:
+        run.report["outcome"] = "timeout"
+    except JobError as err:
+        run.raised([err])
+
+
+def default_executor_size():
+    """How many threads asyncio's default executor runs at once (its max_workers): read
+    from a ThreadPoolExecutor made as asyncio makes it, which starts no thread until used."""
+    with concurrent.futures.ThreadPoolExecutor() as pool:
+        return pool._max_workers
+
+
 # pattern -> (function, scenarios (the first is the default), default delays, default timeout)
 PATTERNS = {
     "manual-await": (manual_await, ["default", "handle", "background", "forgotten"], [1.0] * 20, 3.0),
@@ -308,6 +358,7 @@ PATTERNS = {
     "timeout": (timeout, ["wait-for", "gather", "scope"], None, None),
     "cancel-cleanup": (cancel_cleanup, ["cancel", "cleanup", "abort"], [10.0], 3.0),
     "scraper": (scraper, ["default", "tutorial"], None, 3.0),
+    "blocking": (blocking, ["to-thread", "blocked", "timeout"], None, None),
 }
 
 
@@ -326,13 +377,18 @@ def seeded_delays(seed, count=10, low=0.5, high=2.5):
 async def main(args):
     pattern = PATTERNS[args.pattern][0]
     run = Run(args)
+    if args.pattern == "blocking":
+        run.report["blocking_pool"] = default_executor_size()
     await pattern(run)
     run.report["elapsed_ms"] = run.log.elapsed_ms()
-    # The program ends here: whatever still runs is cancelled, as asyncio.run would do.
+    # The program ends here, as asyncio.run would end it: whatever still runs is cancelled,
+    # then the default executor's threads are waited for (blocking work cannot be
+    # cancelled once it runs; work still queued behind a full pool is dropped).
     others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     for task in others:
         task.cancel()
     await asyncio.gather(*others, return_exceptions=True)
+    await asyncio.get_running_loop().shutdown_default_executor()
     run.report["events"] = run.log.events
     return run.report
 
@@ -351,6 +407,7 @@ def parse():
     parser.add_argument("--cleanup", type=float, default=0.1)
     parser.add_argument("--main-delay", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--block", type=lambda s: [int(x) for x in s.split(",")], default=[0])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     _, scenarios, delays, timeout_default = PATTERNS[args.pattern]
@@ -363,6 +420,12 @@ def parse():
         timeout_default = 2.0 if wait_for else 3.0
     if args.pattern == "scraper":
         delays = seeded_delays(args.seed)
+    if args.pattern == "blocking":
+        delays, timeout_default = {
+            "to-thread": ([1.0] * 20, 3.0),
+            "blocked": ([1.0, 0.2, 0.3], 3.0),
+            "timeout": ([2.0], 0.5),
+        }[args.scenario]
     if args.delays is None:
         args.delays = [args.delay] * args.tasks if args.tasks else delays
     if args.timeout is None:

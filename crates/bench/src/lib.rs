@@ -60,10 +60,19 @@ pub enum Pattern {
     AsCompleted,
     /// The scraper's loop: `scrape` with no limit and a deadline that never comes.
     Scraper,
+    /// `blocking`'s `to-thread`: `gather` of every job's blocking work on the runtime's
+    /// blocking pool (`spawn_blocking`, `unblock`), against CPython's `asyncio.to_thread`.
+    ToThread,
 }
 
+/// The most jobs `to-thread` is measured with, even with `--full`: CPython's
+/// `asyncio.to_thread` costs about 0.1 ms and 4 KiB per job, so a million jobs would take
+/// minutes and gigabytes of memory for a figure that 100 000 already gives.
+pub const TO_THREAD_MAX_JOBS: usize = 100_000;
+
 impl Pattern {
-    /// Every pattern, the floor first.
+    /// Every async pattern, the floor first: each is measured with and without a delay,
+    /// held against the floor, drawn in the charts and held to the targets.
     pub const ALL: [Pattern; 7] = [
         Pattern::Bare,
         Pattern::ManualAwait,
@@ -73,6 +82,19 @@ impl Pattern {
         Pattern::AsCompleted,
         Pattern::Scraper,
     ];
+
+    /// The patterns of blocking work, measured on their own: with no delay only (a delay
+    /// would measure how many threads each pool has, which the `blocking` example shows
+    /// instead), up to [`TO_THREAD_MAX_JOBS`] jobs, in a table of their own.
+    pub const BLOCKING: [Pattern; 1] = [Pattern::ToThread];
+
+    /// Whether this pattern is measured with jobs of this delay, and this many of them.
+    pub fn measured(self, delay_ms: u64, jobs: usize) -> bool {
+        match self {
+            Pattern::ToThread => delay_ms == 0 && jobs <= TO_THREAD_MAX_JOBS,
+            _ => true,
+        }
+    }
 
     /// The name on the command line (and `bench.py`'s), and in the tables.
     pub fn as_str(self) -> &'static str {
@@ -84,6 +106,7 @@ impl Pattern {
             Pattern::Gather => "gather",
             Pattern::AsCompleted => "as-completed",
             Pattern::Scraper => "scraper",
+            Pattern::ToThread => "to-thread",
         }
     }
 }

@@ -194,8 +194,11 @@ fn plan(results: &Results, contenders: &[Contender], full: bool) -> Vec<Task> {
                 continue;
             }
             for &delay_ms in &results.delays_ms {
-                for pattern in Pattern::ALL {
+                for pattern in Pattern::ALL.into_iter().chain(Pattern::BLOCKING) {
                     for &jobs in &results.jobs {
+                        if !pattern.measured(delay_ms, jobs) {
+                            continue;
+                        }
                         tasks.push(Task::Pattern(Key {
                             contender,
                             pattern,

@@ -163,41 +163,48 @@ async fn window(pattern: impl Future<Output = usize>) -> Sample {
 /// A pattern on tokio; returns how many results the caller received.
 async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
     use tokio::time::sleep;
-    // The patterns take the caller's futures: here, each job's run on tokio's timer.
-    let work = jobs.into_iter().map(|job| job.run(sleep));
+    // The patterns take the caller's futures: here, each job's run on tokio's timer; the
+    // blocking pattern takes closures: each job's blocking run.
+    let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(sleep));
     match pattern {
         Pattern::Bare => {
-            let handles: Vec<_> = work.map(tokio::spawn).collect();
+            let handles: Vec<_> = work(jobs).map(tokio::spawn).collect();
             let mut received = 0;
             for handle in handles {
                 received += usize::from(matches!(handle.await, Ok(Ok(_))));
             }
             received
         }
-        Pattern::ManualAwait => manual_await_tokio::spawn_and_await(work)
+        Pattern::ManualAwait => manual_await_tokio::spawn_and_await(work(jobs))
             .await
             .results
             .len(),
-        Pattern::TaskGroup => task_group_tokio::task_group(work)
+        Pattern::TaskGroup => task_group_tokio::task_group(work(jobs))
             .await
             .map_or(0, |results| results.len()),
         Pattern::Wait => {
-            let mut tasks = wait_tokio::spawn_all(work);
+            let mut tasks = wait_tokio::spawn_all(work(jobs));
             let when = wait_tokio::ReturnWhen::AllCompleted;
             let (done, _pending) = wait_tokio::wait(&mut tasks, when, None).await;
             wait_tokio::cancel(tasks).await;
             ok_count(&done)
         }
-        Pattern::Gather => gather_tokio::gather(work)
+        Pattern::Gather => gather_tokio::gather(work(jobs))
             .await
             .map_or(0, |results| results.len()),
         Pattern::AsCompleted => {
-            let received = as_completed_tokio::as_completed(work, async |_, _| {}).await;
+            let received = as_completed_tokio::as_completed(work(jobs), async |_, _| {}).await;
             ok_count(&received)
         }
         Pattern::Scraper => {
-            let scrape = scraper_tokio::scrape(work, NO_DEADLINE, None, |_, _| {}).await;
+            let scrape = scraper_tokio::scrape(work(jobs), NO_DEADLINE, None, |_, _| {}).await;
             ok_count(&scrape.arrived)
+        }
+        Pattern::ToThread => {
+            let works = jobs.into_iter().map(|job| move || job.run_blocking());
+            blocking_tokio::gather(works)
+                .await
+                .map_or(0, |values| values.len())
         }
     }
 }
@@ -205,40 +212,46 @@ async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
 /// A pattern on async-std; returns how many results the caller received.
 async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
     use async_std::task::{sleep, spawn};
-    let work = jobs.into_iter().map(|job| job.run(sleep));
+    let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(sleep));
     match pattern {
         Pattern::Bare => {
-            let handles: Vec<_> = work.map(spawn).collect();
+            let handles: Vec<_> = work(jobs).map(spawn).collect();
             let mut received = 0;
             for handle in handles {
                 received += usize::from(handle.await.is_ok());
             }
             received
         }
-        Pattern::ManualAwait => manual_await_async_std::spawn_and_await(work)
+        Pattern::ManualAwait => manual_await_async_std::spawn_and_await(work(jobs))
             .await
             .results
             .len(),
-        Pattern::TaskGroup => task_group_async_std::task_group(work)
+        Pattern::TaskGroup => task_group_async_std::task_group(work(jobs))
             .await
             .map_or(0, |results| results.len()),
         Pattern::Wait => {
-            let mut tasks = wait_async_std::spawn_all(work);
+            let mut tasks = wait_async_std::spawn_all(work(jobs));
             let when = wait_async_std::ReturnWhen::AllCompleted;
             let (done, _pending) = wait_async_std::wait(&mut tasks, when, None).await;
             wait_async_std::cancel(tasks).await;
             ok_count(&done)
         }
-        Pattern::Gather => gather_async_std::gather(work)
+        Pattern::Gather => gather_async_std::gather(work(jobs))
             .await
             .map_or(0, |results| results.len()),
         Pattern::AsCompleted => {
-            let received = as_completed_async_std::as_completed(work, async |_, _| {}).await;
+            let received = as_completed_async_std::as_completed(work(jobs), async |_, _| {}).await;
             ok_count(&received)
         }
         Pattern::Scraper => {
-            let scrape = scraper_async_std::scrape(work, NO_DEADLINE, None, |_, _| {}).await;
+            let scrape = scraper_async_std::scrape(work(jobs), NO_DEADLINE, None, |_, _| {}).await;
             ok_count(&scrape.arrived)
+        }
+        Pattern::ToThread => {
+            let works = jobs.into_iter().map(|job| move || job.run_blocking());
+            blocking_async_std::gather(works)
+                .await
+                .map_or(0, |values| values.len())
         }
     }
 }
@@ -246,37 +259,46 @@ async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
 /// A pattern on smol; returns how many results the caller received.
 async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
     use smol::{Timer, spawn};
-    let work = jobs.into_iter().map(|job| job.run(Timer::after));
+    let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(Timer::after));
     match pattern {
         Pattern::Bare => {
-            let handles: Vec<_> = work.map(spawn).collect();
+            let handles: Vec<_> = work(jobs).map(spawn).collect();
             let mut received = 0;
             for handle in handles {
                 received += usize::from(handle.await.is_ok());
             }
             received
         }
-        Pattern::ManualAwait => manual_await_smol::spawn_and_await(work).await.results.len(),
-        Pattern::TaskGroup => task_group_smol::task_group(work)
+        Pattern::ManualAwait => manual_await_smol::spawn_and_await(work(jobs))
+            .await
+            .results
+            .len(),
+        Pattern::TaskGroup => task_group_smol::task_group(work(jobs))
             .await
             .map_or(0, |results| results.len()),
         Pattern::Wait => {
-            let mut tasks = wait_smol::spawn_all(work);
+            let mut tasks = wait_smol::spawn_all(work(jobs));
             let when = wait_smol::ReturnWhen::AllCompleted;
             let (done, _pending) = wait_smol::wait(&mut tasks, when, None).await;
             wait_smol::cancel(tasks).await;
             ok_count(&done)
         }
-        Pattern::Gather => gather_smol::gather(work)
+        Pattern::Gather => gather_smol::gather(work(jobs))
             .await
             .map_or(0, |results| results.len()),
         Pattern::AsCompleted => {
-            let received = as_completed_smol::as_completed(work, async |_, _| {}).await;
+            let received = as_completed_smol::as_completed(work(jobs), async |_, _| {}).await;
             ok_count(&received)
         }
         Pattern::Scraper => {
-            let scrape = scraper_smol::scrape(work, NO_DEADLINE, None, |_, _| {}).await;
+            let scrape = scraper_smol::scrape(work(jobs), NO_DEADLINE, None, |_, _| {}).await;
             ok_count(&scrape.arrived)
+        }
+        Pattern::ToThread => {
+            let works = jobs.into_iter().map(|job| move || job.run_blocking());
+            blocking_smol::gather(works)
+                .await
+                .map_or(0, |values| values.len())
         }
     }
 }

@@ -242,10 +242,21 @@ impl Results {
         }
     }
 
-    /// cost(largest N) / cost(smallest N), from the medians.
+    /// The numbers of jobs `pattern` is measured with at this delay, smallest first: every
+    /// N, or those up to its own limit (`to-thread`'s).
+    pub fn jobs_of(&self, pattern: Pattern, delay_ms: u64) -> Vec<usize> {
+        self.jobs
+            .iter()
+            .copied()
+            .filter(|&jobs| pattern.measured(delay_ms, jobs))
+            .collect()
+    }
+
+    /// cost(largest N) / cost(smallest N) of the pattern's own N, from the medians.
     pub fn growth(&self, contender: Contender, pattern: Pattern, delay_ms: u64) -> Option<f64> {
-        let small = self.cost(self.key(contender, pattern, delay_ms, self.min_jobs()))?;
-        let large = self.cost(self.key(contender, pattern, delay_ms, self.max_jobs()))?;
+        let jobs = self.jobs_of(pattern, delay_ms);
+        let small = self.cost(self.key(contender, pattern, delay_ms, *jobs.first()?))?;
+        let large = self.cost(self.key(contender, pattern, delay_ms, *jobs.last()?))?;
         (small.median > 0.0).then(|| large.median / small.median)
     }
 
@@ -324,6 +335,7 @@ impl Results {
                 }
             }
         }
+        self.blocking_text(&mut out);
         let _ = writeln!(out, "\nTimer overshoot (mean / p99, us)");
         for contender in self.contenders() {
             let mut line = format!("{:<24}", self.label(contender));
@@ -682,6 +694,7 @@ impl Results {
                 }
             }
         }
+        self.blocking_markdown(&mut out);
         let _ = writeln!(out, "\n## Timer accuracy\n");
         let _ = writeln!(
             out,
@@ -739,6 +752,144 @@ impl Results {
         out
     }
 
+    /// The contenders that measured a pattern of blocking work, in table order.
+    fn blocking_contenders(&self, pattern: Pattern) -> Vec<Contender> {
+        Contender::ALL
+            .into_iter()
+            .filter(|c| {
+                self.samples
+                    .keys()
+                    .any(|k| k.contender == *c && k.pattern == pattern)
+            })
+            .collect()
+    }
+
+    /// How many times cheaper per job `contender` ran `pattern` than CPython's asyncio, at
+    /// the largest N both measured with no delay.
+    fn cheaper_than_asyncio(&self, contender: Contender, pattern: Pattern) -> Option<f64> {
+        let jobs = *self.jobs_of(pattern, 0).last()?;
+        let ours = self.cost(self.key(contender, pattern, 0, jobs))?;
+        let theirs = self.cost(self.key(Contender::Asyncio, pattern, 0, jobs))?;
+        Some(theirs.median / ours.median.max(1.0))
+    }
+
+    /// The threads the process had when `pattern` returned at the largest N (its first
+    /// run): the pool's threads, idle by then but not yet gone.
+    fn threads_at_return(&self, contender: Contender, pattern: Pattern) -> Option<usize> {
+        let jobs = *self.jobs_of(pattern, 0).last()?;
+        let sample = self
+            .samples
+            .get(&self.key(contender, pattern, 0, jobs))?
+            .first()?;
+        Some(sample.threads.values().sum())
+    }
+
+    /// The blocking patterns' table on stdout.
+    fn blocking_text(&self, out: &mut String) {
+        for pattern in Pattern::BLOCKING {
+            let contenders = self.blocking_contenders(pattern);
+            if contenders.is_empty() {
+                continue;
+            }
+            let jobs = self.jobs_of(pattern, 0);
+            let _ = writeln!(
+                out,
+                "\nBlocking work, {}: overhead per job in ns (median), no delay \
+                 (x cheaper: than CPython asyncio at {})",
+                pattern.as_str(),
+                short_count(jobs.last().copied().unwrap_or(0))
+            );
+            let mut header = format!("{:<24}", "runtime");
+            for &n in &jobs {
+                let _ = write!(header, " {:>9}", short_count(n));
+            }
+            let _ = writeln!(
+                out,
+                "{header} {:>7} {:>10} {:>9} {:>8}",
+                "growth", "x cheaper", "bytes/job", "threads"
+            );
+            for contender in contenders {
+                let mut line = format!("{:<24}", self.label(contender));
+                for &n in &jobs {
+                    let cost = self.cost(self.key(contender, pattern, 0, n));
+                    let _ = write!(line, " {:>9}", cost.map_or("-".into(), |s| ns(s.median)));
+                }
+                let largest = jobs.last().copied().unwrap_or(0);
+                let memory = self.memory(self.key(contender, pattern, 0, largest));
+                let _ = writeln!(
+                    line,
+                    " {:>7} {:>10} {:>9} {:>8}",
+                    self.growth(contender, pattern, 0).map_or("-".into(), ratio),
+                    self.cheaper_than_asyncio(contender, pattern)
+                        .filter(|_| !contender.is_python())
+                        .map_or("-".into(), ratio),
+                    memory.map_or("-".into(), |m| format!("{:.0}", m.median)),
+                    self.threads_at_return(contender, pattern)
+                        .map_or("-".into(), |t| t.to_string()),
+                );
+                out.push_str(&line);
+            }
+        }
+    }
+
+    /// The blocking patterns' section of the page.
+    fn blocking_markdown(&self, out: &mut String) {
+        for pattern in Pattern::BLOCKING {
+            let contenders = self.blocking_contenders(pattern);
+            if contenders.is_empty() {
+                continue;
+            }
+            let jobs = self.jobs_of(pattern, 0);
+            let largest = jobs.last().copied().unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "\n## Blocking work: `{}`, no delay\n",
+                pattern.as_str()
+            );
+            out.push_str(BLOCKING_READING);
+            let _ = write!(out, "\n| runtime |");
+            for &n in &jobs {
+                let _ = write!(out, " ns/job, N = {} |", short_count(n));
+            }
+            let _ = writeln!(
+                out,
+                " growth {}/{} | CPython asyncio / this at {} | bytes/job at {} | threads at {} |",
+                short_count(largest),
+                short_count(jobs.first().copied().unwrap_or(0)),
+                short_count(largest),
+                short_count(largest),
+                short_count(largest)
+            );
+            let _ = writeln!(out, "|---|{}---|---|---|---|", "---:|".repeat(jobs.len()));
+            for contender in contenders {
+                let _ = write!(out, "| {} |", self.label(contender));
+                for &n in &jobs {
+                    let cell = self
+                        .cost(self.key(contender, pattern, 0, n))
+                        .map_or("-".into(), |s| {
+                            format!("{} ({}–{})", ns(s.median), ns(s.min), ns(s.max))
+                        });
+                    let _ = write!(out, " {cell} |");
+                }
+                let memory = self.memory(self.key(contender, pattern, 0, largest));
+                let _ = writeln!(
+                    out,
+                    " {} | {} | {} | {} |",
+                    self.growth(contender, pattern, 0).map_or("-".into(), ratio),
+                    self.cheaper_than_asyncio(contender, pattern)
+                        .filter(|_| !contender.is_python())
+                        .map_or("-".into(), ratio),
+                    memory.map_or("-".into(), |m| format!(
+                        "{:.0} ({:.0}–{:.0})",
+                        m.median, m.min, m.max
+                    )),
+                    self.threads_at_return(contender, pattern)
+                        .map_or("-".into(), |t| t.to_string()),
+                );
+            }
+        }
+    }
+
     /// The chart for one delay: the overhead per job against N, log-log, one small panel
     /// per pattern, one line per runtime and for CPython.
     pub fn to_svg(&self, delay_ms: u64) -> String {
@@ -751,7 +902,7 @@ impl Results {
         let costs: Vec<f64> = self
             .samples
             .keys()
-            .filter(|k| k.delay_ms == delay_ms)
+            .filter(|k| k.delay_ms == delay_ms && Pattern::ALL.contains(&k.pattern))
             .filter_map(|&k| self.cost(k))
             .map(|s| s.median.max(1.0))
             .collect();
@@ -928,6 +1079,22 @@ const READING: &str = "
   `smol` with `smol, SMOL_THREADS=N`. tokio and async-std start one thread per core.
 - **Memory** is read at the largest N: at N = 1 000 the kernel's resident-memory counters,
   which each thread updates in batches of pages, are too coarse for bytes per job.
+";
+
+/// What the blocking section measures, under its title.
+const BLOCKING_READING: &str = "\
+The `blocking` example's own `gather` (its `src/lib.rs`) of every job's *blocking* run \
+(`Job::run_blocking`, with no delay: it returns at once) on the runtime's blocking pool: \
+tokio's `spawn_blocking` (up to 512 threads), the `blocking` crate's pool under async-std \
+and smol (up to 500), against CPython's \
+`asyncio.gather(*(asyncio.to_thread(f, i) for i in range(n)))` on its default executor \
+(min(32, cores + 4) threads). What a job costs here is handing it to a thread and its \
+result back, and the pool starting threads as the queue grows. It is measured apart from \
+the async patterns: with no delay only (with a delay, the time is how many threads each \
+pool has, which the example shows), not held against the async floor, and up to N = 100 000 \
+even with `--full` (CPython's `to_thread` costs about 0.1 ms and several KiB per job: a \
+million would take minutes and gigabytes for the same figure). *threads* is how many the \
+process had when `gather` returned, the pool's threads idle then but not yet gone.
 ";
 
 /// "met" or "NOT met", and the misses.

@@ -1,5 +1,6 @@
-//! A smoke run of the bench, to keep it from rotting: every pattern on every runtime at
-//! N = 1 000, one run, in this process, and the page and charts made from the samples.
+//! A smoke run of the bench, to keep it from rotting: every pattern (the async ones and
+//! `to-thread`) on every runtime at N = 1 000, one run, in this process, and the page and
+//! charts made from the samples.
 //! Nothing here asserts a time, a speed or an amount of memory.
 
 use std::process::Command;
@@ -19,7 +20,8 @@ fn every_pattern_runs_every_job_on_every_runtime() -> anyhow::Result<()> {
         ..Results::default()
     };
     for runtime in Runtime::ALL {
-        for pattern in Pattern::ALL {
+        for pattern in Pattern::ALL.into_iter().chain(Pattern::BLOCKING) {
+            assert!(pattern.measured(0, JOBS), "{}", pattern.as_str());
             let sample = measure(runtime, pattern, JOBS, Duration::ZERO)?;
             assert_eq!(
                 sample.received,
@@ -42,10 +44,35 @@ fn every_pattern_runs_every_job_on_every_runtime() -> anyhow::Result<()> {
     let page = results.to_markdown();
     assert!(page.contains("| gather | smol |"), "{page}");
     assert!(page.contains("## The targets"));
+    // The blocking work has a table of its own, and is in no chart and no target.
+    assert!(
+        page.contains("## Blocking work: `to-thread`, no delay"),
+        "{page}"
+    );
+    assert!(page.contains("\n| smol | "), "{page}");
+    assert!(!page.contains("| to-thread |"), "{page}");
+    assert!(results.to_text().contains("Blocking work, to-thread"));
     let chart = results.to_svg(0);
     assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
     assert_eq!(chart.matches("<polyline").count(), 3 * Pattern::ALL.len());
     Ok(())
+}
+
+/// `to-thread` runs with no delay and at most 100 000 jobs, even with `--full`.
+#[test]
+fn blocking_work_is_measured_with_no_delay_up_to_its_own_limit() {
+    assert!(Pattern::ToThread.measured(0, bench::TO_THREAD_MAX_JOBS));
+    assert!(!Pattern::ToThread.measured(0, 1_000_000));
+    assert!(!Pattern::ToThread.measured(100, 1_000));
+    assert!(Pattern::Gather.measured(100, 1_000_000));
+    let results = Results {
+        jobs: vec![1_000, 10_000, 100_000, 1_000_000],
+        ..Results::default()
+    };
+    assert_eq!(
+        results.jobs_of(Pattern::ToThread, 0),
+        [1_000, 10_000, 100_000]
+    );
 }
 
 #[test]
@@ -75,7 +102,7 @@ fn the_python_side_measures_a_pattern() {
         eprintln!("skipped: {python} is older than 3.11");
         return;
     }
-    for pattern in Pattern::ALL {
+    for pattern in Pattern::ALL.into_iter().chain(Pattern::BLOCKING) {
         let output = Command::new(&python)
             .args([
                 script,

@@ -98,6 +98,19 @@ const CASES: &[(&str, &str, &str)] = &[
         "--delays 0.3,0.1,0.5,0.2 --timeout 0.4 --fail 1 --panic 0",
     ),
     ("scraper", "default", "--delays 0.3,0.1,0.2 --timeout 0.5"),
+    ("blocking", "to-thread", "--delays 0.3,0.1,0.2"),
+    ("blocking", "to-thread", "--delays 0.3,0.1,0.2 --fail 1"),
+    ("blocking", "blocked", "--delays 0.4,0.1,0.2"),
+    // Job B blocks its thread while A's timer runs out: where B's stall holds A back, A
+    // fails only when B is done, and C, started late, is cancelled; elsewhere C finishes.
+    (
+        "blocking",
+        "blocked",
+        "--delays 0.2,0.3,0.1 --block 1 --fail 0",
+    ),
+    ("blocking", "timeout", "--delays 0.3 --timeout 0.1"),
+    ("blocking", "timeout", "--delays 0.1 --timeout 0.3 --fail 0"),
+    ("blocking", "timeout", "--delays 0.3 --timeout 0"),
 ];
 
 /// Every fast case, as [`Case`]s, in the order of the docs.
@@ -181,6 +194,12 @@ cancelled at 1 s, the job runs a 0.5 s cleanup, then its finally-step:
 
 ![cleanup: the cleanup runs from 1 to 1.5 s, then finally and cancelled](img/compare-cancel-cleanup.svg)
 
+`time.sleep` inside a coroutine (`blocking --scenario blocked`): job A blocks its thread for \
+1 s. On asyncio and on smol's one-thread executor, B and C cannot even start until A is \
+done; on tokio and async-std, the other worker runs them at once:
+
+![blocked: A blocks for 1 s; B and C start at once on tokio and async-std, after A elsewhere](img/compare-blocking-blocked.svg)
+
 Redraw them with:
 
 ```text
@@ -188,6 +207,7 @@ cargo run -p compare -- gather --delays 2,1,3 --svg docs/img/compare-gather.svg
 cargo run -p compare -- gather --scenario sequential --delays 2,1,3 --svg docs/img/compare-gather-sequential.svg
 cargo run -p compare -- wait --scenario first-completed --delays 2,1,3 --svg docs/img/compare-wait-first-completed.svg
 cargo run -p compare -- cancel-cleanup --scenario cleanup --delays 2 --cancel-after 1 --cleanup 0.5 --svg docs/img/compare-cancel-cleanup.svg
+cargo run -p compare -- blocking --scenario blocked --svg docs/img/compare-blocking-blocked.svg
 ```
 
 ";

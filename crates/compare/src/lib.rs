@@ -79,6 +79,7 @@ impl Case {
                 "--cleanup" => &mut parsed.cleanup,
                 "--main-delay" => &mut parsed.main_delay,
                 "--seed" => &mut parsed.seed,
+                "--block" => &mut parsed.block,
                 "--json" => return Err("--json is added by the runner itself".to_owned()),
                 _ => continue,
             };
@@ -139,9 +140,23 @@ impl Case {
         )
     }
 
+    /// How many jobs the scenario hands to the runtime's blocking pool: every job in
+    /// blocking's `to-thread`, job 0 in its `timeout`, none elsewhere (`blocked` blocks the
+    /// executor's own threads).
+    pub fn pooled_jobs(&self) -> usize {
+        let jobs = self.config.delays.len();
+        match (self.pattern.as_str(), self.scenario.as_str()) {
+            ("blocking", "to-thread") => jobs,
+            ("blocking", "timeout") => jobs.min(1),
+            _ => 0,
+        }
+    }
+
     /// The time the scenario would take with no overhead at all, in milliseconds: the
     /// longest delay for concurrent work, the sum for sequential work, cut short where a
-    /// failure, a deadline or a cancellation ends the scenario first.
+    /// failure, a deadline or a cancellation ends the scenario first. Blocking work is
+    /// taken to have a thread per job, and a blocked thread to stall nothing: what is over
+    /// that ideal shows a pool too small for the jobs, or the stall of `blocked`.
     pub fn ideal_ms(&self) -> f64 {
         let d = self.delays();
         let c = &self.config;
@@ -161,9 +176,9 @@ impl Case {
                 d[..up_to(first_failing_index)].iter().sum(),
                 secs(c.timeout),
             ),
-            ("gather" | "task-group", "default") | ("wait", "first-exception") => {
-                f64::min(max(&d), first_failing_delay)
-            }
+            ("gather" | "task-group", "default")
+            | ("wait", "first-exception")
+            | ("blocking", "to-thread" | "blocked") => f64::min(max(&d), first_failing_delay),
             ("timeout", "gather") => {
                 f64::min(f64::min(max(&d), first_failing_delay), secs(c.timeout))
             }
@@ -178,7 +193,9 @@ impl Case {
             }
             ("wait", "first-completed") => min(&d),
             ("wait", "timeout") | ("scraper", _) => f64::min(max(&d), secs(c.timeout)),
-            ("timeout", "wait-for") => f64::min(d[0], secs(c.timeout)),
+            // The caller's answer: blocking work that runs on past the deadline is not waited
+            // for by the caller (the program waits for it before it reports).
+            ("timeout", "wait-for") | ("blocking", "timeout") => f64::min(d[0], secs(c.timeout)),
             ("cancel-cleanup", scenario) => {
                 let cancelled = d[0] > secs(c.cancel_after);
                 match scenario {
@@ -196,7 +213,8 @@ impl Case {
 fn defaults(pattern: &str, scenario: &str) -> Option<shared::Defaults> {
     use shared::Scenario;
     use shared::scenarios::{
-        AsCompleted, CancelCleanup, Gather, ManualAwait, Scraper, TaskGroup, Timeout, Wait,
+        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, TaskGroup, Timeout,
+        Wait,
     };
     fn find<S: Scenario>(name: &str) -> Option<shared::Defaults> {
         S::value_variants()
@@ -213,6 +231,7 @@ fn defaults(pattern: &str, scenario: &str) -> Option<shared::Defaults> {
         Timeout::PATTERN => find::<Timeout>(scenario),
         CancelCleanup::PATTERN => find::<CancelCleanup>(scenario),
         Scraper::PATTERN => find::<Scraper>(scenario),
+        Blocking::PATTERN => find::<Blocking>(scenario),
         _ => None,
     }
 }
@@ -462,10 +481,38 @@ impl Comparison {
                 ran.windows(2).any(|w| w[0] != w[1])
             })
             .map(|(row, _)| Disagreement {
-                explanation: explain(&self.case, &row),
+                // A small pool first: where it is there, it is the cause.
+                explanation: self.small_pools().or_else(|| explain(&self.case, &row)),
                 row,
             })
             .collect()
+    }
+
+    /// Why the columns may disagree when a column's blocking pool has fewer threads than
+    /// the case hands it jobs (CPython's default executor has min(32, cores + 4); the Rust
+    /// runtimes' pools about 500): there the jobs run in rounds. `None` when every pool
+    /// has a thread per job, or the reports name no pool.
+    pub fn small_pools(&self) -> Option<String> {
+        let jobs = self.case.pooled_jobs();
+        let small: Vec<String> = self
+            .columns
+            .iter()
+            .zip(COLUMNS)
+            .filter_map(|(column, name)| {
+                let threads = column.report()?.blocking_pool?;
+                (threads < jobs).then(|| format!("{name}'s has {threads} threads"))
+            })
+            .collect();
+        (!small.is_empty()).then(|| {
+            format!(
+                "{jobs} jobs and a blocking pool smaller than that ({}): the jobs beyond the \
+                 pool wait in its queue for a thread and end later, and after an error the \
+                 program's end cancels what is still queued (as asyncio.run does), so those \
+                 jobs never start, though a thread freed a moment before may have taken the \
+                 next; the other pools have a thread per job",
+                small.join(", ")
+            )
+        })
     }
 
     /// The columns whose program failed (not the skipped CPython): always a problem.
@@ -548,11 +595,23 @@ pub fn final_state(report: &Report, job: usize) -> String {
 pub const RACE_SECONDS: f64 = 0.05;
 
 /// The documented runtime difference that explains a disagreement on `row`, if there is
-/// one: a task left running when main returns (`forgotten`), a zero (or near-zero)
-/// deadline, or two times so close that their order is a race on any runtime.
+/// one: a task left running when main returns (`forgotten`), a thread blocked inside an
+/// async task (`blocked`, where the difference is the point), a zero (or near-zero)
+/// deadline, or two times so close that their order is a race on any runtime. (A blocking
+/// pool smaller than the jobs is seen in the reports: [`Comparison::small_pools`].)
 pub fn explain(case: &Case, row: &str) -> Option<String> {
     let c = &case.config;
     let secs = |x: std::time::Duration| x.as_secs_f64();
+    if case.pattern == "blocking" && case.scenario == "blocked" {
+        return Some(
+            "blocked: a job that blocks its thread stalls every job that shares the thread: \
+             all of them on asyncio and on smol's one-thread global executor, only those \
+             queued on its own worker on tokio and async-std, whose other workers carry on. \
+             When the other jobs start and end, and so what ends first, differs by design: \
+             that difference is what the scenario shows"
+                .to_owned(),
+        );
+    }
     if case.scenario == "forgotten" && (row.starts_with("job ") || row == "pending") {
         return Some(
             "forgotten: tokio and asyncio cancel the tasks still running when main returns \
@@ -563,7 +622,9 @@ pub fn explain(case: &Case, row: &str) -> Option<String> {
     }
     // The deadline that matters in this scenario, if any.
     let deadline = match (case.pattern.as_str(), case.scenario.as_str()) {
-        ("wait", "timeout") | ("timeout" | "scraper", _) => Some(("--timeout", secs(c.timeout))),
+        ("wait" | "blocking", "timeout") | ("timeout" | "scraper", _) => {
+            Some(("--timeout", secs(c.timeout)))
+        }
         ("cancel-cleanup", _) => Some(("--cancel-after", secs(c.cancel_after))),
         ("manual-await", "forgotten" | "background") => Some(("--main-delay", secs(c.main_delay))),
         _ => None,

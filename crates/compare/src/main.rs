@@ -17,7 +17,7 @@ Usage:
 
 Arguments:
   PATTERN       manual-await, task-group, gather, wait, as-completed, timeout,
-                cancel-cleanup or scraper; every other flag of the contract
+                cancel-cleanup, scraper or blocking; every other flag of the contract
                 (docs/contract.md) is handed to all four programs as it is
   --svg FILE    also draw the timelines as an SVG picture
   --all         every pattern and scenario at a fast time scale; writes

@@ -52,6 +52,20 @@ fn cells(comparison: &Comparison) -> Vec<(String, bool, Vec<String>)> {
         false,
         timing(&|ms| format!("{:+.1} ms", ms - ideal)),
     ));
+    // Shown, not compared, where the scenario uses the pool: the pools differ by design,
+    // and their sizes explain the times.
+    let pools: Vec<Option<usize>> = comparison
+        .columns
+        .iter()
+        .map(|c| c.report().and_then(|r| r.blocking_pool))
+        .collect();
+    if comparison.case.pooled_jobs() > 0 && pools.iter().any(Option::is_some) {
+        let cells = pools
+            .iter()
+            .map(|pool| pool.map_or("-".to_owned(), |threads| format!("{threads} threads")))
+            .collect();
+        rows.push(("blocking pool".to_owned(), false, cells));
+    }
     rows
 }
 
@@ -82,6 +96,22 @@ fn notes(comparison: &Comparison) -> Vec<String> {
             ));
         }
     }
+    if let Some(note) = answered_note(comparison) {
+        notes.push(note);
+    }
+    let jobs = comparison.case.pooled_jobs();
+    for (column, name) in comparison.columns.iter().zip(COLUMNS) {
+        let Some(threads) = column.report().and_then(|r| r.blocking_pool) else {
+            continue;
+        };
+        if threads < jobs {
+            notes.push(format!(
+                "note: {name}'s blocking pool runs {threads} threads for {jobs} jobs: they \
+                 take {} rounds, where the ideal gives each job a thread",
+                jobs.div_ceil(threads)
+            ));
+        }
+    }
     if comparison.reruns > 0 {
         notes.push(format!(
             "note: agreed on run {}; the earlier runs were disturbed by the machine's load",
@@ -96,6 +126,53 @@ fn notes(comparison: &Comparison) -> Vec<String> {
         }
     }
     notes
+}
+
+/// Blocking work cannot be cancelled, so a caller either answers while it runs on (and the
+/// program waits for it before its report) or waits for it before answering: when the
+/// columns of a case that hands work to a blocking pool differ on that, their elapsed times
+/// do too, by design.
+fn answered_note(comparison: &Comparison) -> Option<String> {
+    if comparison.case.pooled_jobs() == 0 {
+        return None;
+    }
+    let mut ran_on = Vec::new();
+    let mut waited = Vec::new();
+    for (column, name) in comparison.columns.iter().zip(COLUMNS) {
+        let Some(report) = column.report() else {
+            continue;
+        };
+        let last_end = report
+            .events
+            .iter()
+            // Work on a thread runs to an end; a `cancelled` task never held a thread.
+            .filter(|e| e.event.is_terminal() && e.event != shared::EventKind::Cancelled)
+            .map(|e| e.t_ms)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if last_end > report.elapsed_ms {
+            ran_on.push(name);
+        } else {
+            waited.push(name);
+        }
+    }
+    (!ran_on.is_empty() && !waited.is_empty()).then(|| {
+        format!(
+            "note: {} answered while jobs still ran on their threads (the program waited for \
+             them before its report); {} answered once every job had ended: hence the \
+             elapsed times",
+            names(&ran_on),
+            names(&waited)
+        )
+    })
+}
+
+/// `tokio, async-std and smol`.
+fn names(columns: &[&str]) -> String {
+    match columns {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The table as plain text for the terminal.

@@ -94,6 +94,7 @@ fn report(runtime: &str, events: &[(f64, usize, EventKind)]) -> Report {
                 thread: "main".into(),
             })
             .collect(),
+        blocking_pool: None,
     }
 }
 
@@ -157,4 +158,100 @@ fn the_timelines_mark_each_end_and_cleanup_step() {
     assert!(svg.matches("<rect x=").count() >= 3);
     assert!(svg.contains("cleanup-started at 100.0 ms"));
     assert!(svg.contains("finally at 200.0 ms"));
+}
+
+#[test]
+fn blocking_cases_take_their_scenario_defaults_and_ideal_times() {
+    let to_thread = case("blocking", "");
+    assert_eq!(to_thread.scenario, "to-thread");
+    assert_eq!(to_thread.delays(), [1.0; 20], "the contract's defaults");
+    assert_eq!(to_thread.pooled_jobs(), 20);
+    assert!((to_thread.ideal_ms() - 1000.0).abs() < 1e-9);
+    // The caller gets the first failure; the other jobs run on, unwaited for.
+    let failing = case("blocking", "--delays 0.3,0.1,0.2 --fail 1");
+    assert!((failing.ideal_ms() - 100.0).abs() < 1e-9);
+    let timeout = case("blocking", "--scenario timeout");
+    assert_eq!(timeout.delays(), [2.0]);
+    assert_eq!(timeout.pooled_jobs(), 1);
+    assert!(
+        (timeout.ideal_ms() - 500.0).abs() < 1e-9,
+        "when the caller got it"
+    );
+    let blocked = case("blocking", "--scenario blocked --block 1,2");
+    assert_eq!(blocked.config.block, [1, 2]);
+    assert_eq!(blocked.pooled_jobs(), 0);
+    assert!((blocked.ideal_ms() - 1000.0).abs() < 1e-9);
+    assert_eq!(
+        blocked.args,
+        ["--scenario", "blocked", "--block", "1,2"],
+        "--block is handed to every program"
+    );
+}
+
+#[test]
+fn in_blocked_every_difference_is_the_point_and_elsewhere_a_small_pool_explains_it() {
+    let blocked = case(
+        "blocking",
+        "--scenario blocked --delays 0.2,0.3,0.1 --block 1 --fail 0",
+    );
+    for row in ["outcome", "results", "job C"] {
+        assert!(explain(&blocked, row).is_some_and(|e| e.contains("stalls")));
+    }
+    let spaced = case("blocking", "--delays 0.3,0.1,0.2 --fail 1");
+    assert_eq!(explain(&spaced, "job A"), None);
+
+    // Seven jobs, and a pool of 6 threads in the asyncio column only: job G ran late there.
+    let jobs = case("blocking", "--delays 0.1,0.2,0.3,0.4,0.5,0.6,0.7 --fail 0");
+    let pooled = |runtime: &str, pool: usize, state: EventKind| {
+        let mut report = report(runtime, &[(0.0, 6, EventKind::Started), (700.0, 6, state)]);
+        report.pattern = "blocking".into();
+        report.blocking_pool = Some(pool);
+        Column::Ran(Box::new(report))
+    };
+    let mut comparison = Comparison {
+        case: jobs,
+        columns: vec![
+            pooled("tokio", 512, EventKind::Finished),
+            pooled("async-std", 500, EventKind::Finished),
+            pooled("smol", 500, EventKind::Finished),
+            pooled("asyncio", 6, EventKind::Failed),
+        ],
+        reruns: 0,
+    };
+    assert!(
+        comparison
+            .small_pools()
+            .is_some_and(|e| e.contains("asyncio's has 6"))
+    );
+    assert!(comparison.unexplained().is_empty());
+    let table = compare::table::text(&comparison);
+    assert!(table.contains("blocking pool"), "{table}");
+    assert!(table.contains("512 threads"), "{table}");
+    assert!(
+        table.contains("6 threads for 7 jobs: they take 2 rounds"),
+        "{table}"
+    );
+    // Every column answered while job G still ran (elapsed 200 ms, G ended at 700 ms).
+    assert!(
+        !table.contains("answered once every job had ended"),
+        "{table}"
+    );
+    // With a thread per job everywhere, the same difference is a bug.
+    comparison.columns[3] = pooled("asyncio", 7, EventKind::Failed);
+    assert_eq!(comparison.small_pools(), None);
+    assert_eq!(comparison.unexplained().len(), 1);
+
+    // A caller that waited for its blocking work answered later, by design: a note says so.
+    if let Column::Ran(report) = &mut comparison.columns[0] {
+        report.elapsed_ms = 700.0;
+    }
+    let table = compare::table::text(&comparison);
+    assert!(
+        table.contains("async-std, smol and asyncio answered while jobs still ran"),
+        "{table}"
+    );
+    assert!(
+        table.contains("tokio answered once every job had ended"),
+        "{table}"
+    );
 }

@@ -23,7 +23,8 @@ pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
 pub fn scenarios(pattern: &str) -> Vec<String> {
     use shared::Scenario as _;
     use shared::scenarios::{
-        AsCompleted, CancelCleanup, Gather, ManualAwait, Scraper, TaskGroup, Timeout, Wait,
+        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, TaskGroup, Timeout,
+        Wait,
     };
     fn names<S: shared::Scenario>() -> Vec<String> {
         S::value_variants().iter().map(|s| s.name()).collect()
@@ -37,6 +38,7 @@ pub fn scenarios(pattern: &str) -> Vec<String> {
         Timeout::PATTERN => names::<Timeout>(),
         CancelCleanup::PATTERN => names::<CancelCleanup>(),
         Scraper::PATTERN => names::<Scraper>(),
+        Blocking::PATTERN => names::<Blocking>(),
         _ => Vec::new(),
     }
 }
@@ -234,7 +236,25 @@ impl Fingerprint {
 }
 
 /// What is wrong with a report whatever its pattern: events out of time order, a job
-/// with events but no `started` first, a job still running, an empty thread name.
+/// with events but no `started` first, a job still running, an empty thread name, a
+/// `blocking_pool` missing from a `blocking` report or present in another one.
+///
+/// Events after `elapsed_ms` are no problem: a job the caller stopped waiting for may run
+/// on to its end before the report is printed (blocking work under a timeout does).
+///
+/// ```
+/// let mut report: shared::Report = serde_json::from_str(
+///     r#"{"pattern": "blocking", "runtime": "tokio", "scenario": "timeout",
+///         "elapsed_ms": 500.0, "outcome": "timeout", "error": null, "failed_jobs": [],
+///         "results": [], "pending": [], "blocking_pool": 512, "events": [
+///         {"t_ms": 0.1, "job": 0, "event": "started", "thread": "tokio-runtime-worker"},
+///         {"t_ms": 2000.2, "job": 0, "event": "finished", "thread": "tokio-runtime-worker"}]}"#,
+/// )?;
+/// assert_eq!(contract::problems(&report), Vec::<String>::new());
+/// report.blocking_pool = None;
+/// assert_eq!(contract::problems(&report), ["a blocking report without blocking_pool"]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub fn problems(report: &Report) -> Vec<String> {
     let mut problems = Vec::new();
     if report.events.windows(2).any(|w| w[0].t_ms > w[1].t_ms) {
@@ -255,6 +275,18 @@ pub fn problems(report: &Report) -> Vec<String> {
     }
     if report.elapsed_ms < 0.0 {
         problems.push("negative elapsed_ms".to_owned());
+    }
+    // Only the `blocking` pattern hands work to a thread pool, and it says how big the
+    // pool was: the pool's size explains its timings (CPython's is machine-dependent).
+    let blocking = report.pattern == <shared::scenarios::Blocking as shared::Scenario>::PATTERN;
+    match report.blocking_pool {
+        None if blocking => problems.push("a blocking report without blocking_pool".to_owned()),
+        Some(0) if blocking => problems.push("a blocking pool of no threads".to_owned()),
+        Some(_) if !blocking => problems.push(format!(
+            "blocking_pool in a {} report: only blocking reports have it",
+            report.pattern
+        )),
+        _ => {}
     }
     problems
 }

@@ -126,3 +126,46 @@ fn help_exits_with_zero_on_every_example() {
         assert!(String::from_utf8_lossy(&output.stdout).contains("--scenario"));
     }
 }
+
+/// The `blocking` pattern's own flag, `--block LIST`: job indices, each naming one of the
+/// jobs. (A pattern that does not read `--block` refuses it too: `environment.rs` checks
+/// every optional flag on every other pattern.)
+const BAD_BLOCK: &[&[&str]] = &[
+    &["--delays", "1,2,3", "--block", "9"],
+    &["--scenario", "blocked", "--delays", "1,2,3", "--block", "3"],
+    &["--scenario", "blocked", "--block", "x"],
+    &["--block", "-1"],
+    &["--block", "0,,1"],
+    &["--block", "1.5"],
+    &["--block", ""],
+];
+
+#[test]
+fn a_bad_block_list_is_a_one_line_usage_error() {
+    let examples: Vec<_> = examples()
+        .into_iter()
+        .filter(|(pattern, _)| pattern == "blocking")
+        .collect();
+    if examples.is_empty() {
+        println!("skipped: there is no crates/blocking yet");
+        return;
+    }
+    std::thread::scope(|scope| {
+        for (pattern, runtime) in &examples {
+            scope.spawn(move || {
+                for args in BAD_BLOCK {
+                    let output = run(pattern, runtime, args);
+                    let who = format!("{pattern}-{runtime} {args:?}");
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
+                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+                    assert!(stderr.contains("--block"), "{who}: {stderr}");
+                    let value = args.last().copied().unwrap_or_default();
+                    assert!(stderr.contains(value), "{who}: {stderr}");
+                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
+                }
+            });
+        }
+    });
+}

@@ -67,9 +67,47 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// The blocking pattern's `blocked` scenario, where when a job starts depends on whether
+/// the job that blocks a thread shares it: job 0 blocks, is the fastest and never fails, so
+/// it has finished before any other job ends, and the others end in the order of their
+/// delays however late the stall makes them start. (A failing job that blocks would race
+/// the caller's cancellation against the start of the jobs its stall held back.)
+const BLOCKED: &str = "--delays 0.1,0.5,0.3 --block 0";
+
+const BLOCKED_CASES: &[Case] = &[
+    Case {
+        jobs: BLOCKED,
+        failing: "--fail 2",
+        panicking: "--panic 2",
+        panics: &[2],
+    },
+    Case {
+        jobs: BLOCKED,
+        failing: "--fail 1,2",
+        panicking: "--fail 1 --panic 2",
+        panics: &[2],
+    },
+];
+
 /// Whether a scenario runs job 0 alone, so that only `FAST_FIRST` panics a job it runs.
 fn job_zero_only(pattern: &str, scenario: &str) -> bool {
-    pattern == "cancel-cleanup" || scenario == "wait-for"
+    pattern == "cancel-cleanup"
+        || scenario == "wait-for"
+        || (pattern == "blocking" && scenario == "timeout")
+}
+
+/// The cases one scenario runs.
+fn cases(pattern: &str, scenario: &str) -> Vec<&'static Case> {
+    if pattern == "blocking" && scenario == "blocked" {
+        BLOCKED_CASES.iter().collect()
+    } else if job_zero_only(pattern, scenario) {
+        CASES
+            .iter()
+            .filter(|case| case.jobs == FAST_FIRST)
+            .collect()
+    } else {
+        CASES.iter().collect()
+    }
 }
 
 /// Longer than any run here takes, even on a loaded machine: past it, the run hangs.
@@ -189,10 +227,7 @@ fn runs() -> Vec<(String, String, String, &'static Case)> {
     let mut runs = Vec::new();
     for (pattern, runtime) in examples() {
         for scenario in scenarios(&pattern) {
-            for case in CASES {
-                if job_zero_only(&pattern, &scenario) && case.jobs != FAST_FIRST {
-                    continue;
-                }
+            for case in cases(&pattern, &scenario) {
                 runs.push((pattern.clone(), runtime.clone(), scenario.clone(), case));
             }
         }

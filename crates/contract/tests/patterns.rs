@@ -222,3 +222,59 @@ fn a_deadline_of_zero_agrees_with_asyncio() {
     );
     agree("wait", &[("timeout", "--delays 0.2,0.1,0.3 --timeout 0")]);
 }
+
+/// `to-thread`: each job's blocking work on the runtime's blocking pool, gathered in input
+/// order; the failure that ends first reaches the caller, and every other job still runs to
+/// its end (blocking work cannot be cancelled). At most five jobs, so that every job has a
+/// thread at once on every runtime: CPython's default executor has min(32, cores + 4).
+#[test]
+fn blocking_to_thread_agrees_with_asyncio() {
+    agree(
+        "blocking",
+        &[
+            ("to-thread", "--delays 0.3,0.1,0.2"),
+            ("to-thread", "--delays 0.3,0.1,0.2 --fail 1"),
+            ("to-thread", "--delays 0.3,0.1,0.2 --panic 1"),
+            ("to-thread", "--delays 0.3,0.1,0.2,0.4 --fail 0,1 --panic 3"),
+        ],
+    );
+}
+
+/// `timeout`: `wait_for(to_thread(job 0), timeout)`. A longer job times out the caller yet
+/// runs to its end (its failure, then, reaches no one); a shorter one returns its result or
+/// its error; a deadline of zero raises before the work is submitted, so job 0 never starts.
+#[test]
+fn blocking_timeout_agrees_with_asyncio() {
+    agree(
+        "blocking",
+        &[
+            ("timeout", "--delays 0.3 --timeout 0.1"),
+            ("timeout", "--delays 0.3 --timeout 0.1 --fail 0"),
+            ("timeout", "--delays 0.1 --timeout 0.3"),
+            ("timeout", "--delays 0.1 --timeout 0.3 --fail 0"),
+            ("timeout", "--delays 0.1 --timeout 0.3 --panic 0"),
+            ("timeout", "--delays 0.3 --timeout 0"),
+        ],
+    );
+}
+
+/// `blocked`: when each job starts and ends is runtime-specific, and the point (a job that
+/// blocks its thread stalls every job on that thread: all of them on CPython and smol, its
+/// own worker's on tokio and async-std). So these cases are chosen for what every runtime
+/// shares: with no failure, every job finishes and the results come in input order; with a
+/// failure, the blocking job is the shortest and does not fail, so it has finished before
+/// any other job ends, and the others, however late the stall makes them start (0 to
+/// 0.1 s), end in the order of their delays, 200 ms apart.
+#[test]
+fn blocking_blocked_agrees_with_asyncio_on_what_every_runtime_shares() {
+    agree(
+        "blocking",
+        &[
+            ("blocked", "--delays 0.4,0.1,0.2"),
+            ("blocked", "--delays 0.1,0.4,0.2 --block 0,2"),
+            ("blocked", "--delays 0.1,0.5,0.3 --fail 2"),
+            ("blocked", "--delays 0.1,0.5,0.3 --panic 2"),
+            ("blocked", "--delays 0.1,0.5,0.3 --block 0 --fail 1,2"),
+        ],
+    );
+}

@@ -19,6 +19,8 @@ const FAST: &[(&str, &str)] = &[
     ("--cancel-after", "0.03"),
     ("--cleanup", "0.01"),
     ("--main-delay", "0.01"),
+    // blocking's `blocked`: two jobs block their thread (the default is job 0 alone).
+    ("--block", "0,2"),
 ];
 
 /// The variants each scenario runs in, beyond the fast delays.

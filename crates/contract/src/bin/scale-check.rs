@@ -100,12 +100,11 @@ fn main() {
     }
 }
 
-/// Runs one example with `jobs` jobs of 0.1 s (0 s when they run one after another) and
-/// these arguments, its output thrown away,
-/// and returns how long it took, or what went wrong.
+/// Runs one example with `jobs` jobs of 0.1 s (0 s when they cannot all sleep at once) and
+/// these arguments, its output thrown away, and returns how long it took, or what went
+/// wrong.
 fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Duration, String> {
-    // Jobs one after another (gather's `sequential`) would take N x 0.1 s: give them none.
-    let delay = if args.contains(&"sequential") {
+    let delay = if waits_in_turn(pattern, args) {
         "0"
     } else {
         "0.1"
@@ -135,6 +134,15 @@ fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Dura
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Whether the jobs of this run would wait for one another with a delay: jobs one after
+/// another (gather's `sequential`), or blocking work, which holds a thread of a pool of
+/// about 500 for its whole delay (`to-thread`: 200 000 jobs of 0.1 s would take 40 s).
+/// They get no delay, so that the run measures the pattern's own cost per job.
+/// (`blocked` and blocking's `timeout` block only a job or two: they keep the delay.)
+fn waits_in_turn(pattern: &str, args: &[&str]) -> bool {
+    args.contains(&"sequential") || (pattern == "blocking" && args.contains(&"to-thread"))
 }
 
 /// Builds every example with `--release`, or exits with status 1 if that fails.
