@@ -94,6 +94,8 @@ pub struct Defaults {
     pub delays: DefaultDelays,
     /// `--timeout` when it is not given, in seconds.
     pub timeout: f64,
+    /// `--cleanup` when it is not given, in seconds.
+    pub cleanup: f64,
 }
 
 impl Defaults {
@@ -102,6 +104,7 @@ impl Defaults {
         Defaults {
             delays: DefaultDelays::List(delays),
             timeout: 3.0,
+            cleanup: 0.1,
         }
     }
 
@@ -110,6 +113,7 @@ impl Defaults {
         Defaults {
             delays: DefaultDelays::Repeat { count, seconds },
             timeout: 3.0,
+            cleanup: 0.1,
         }
     }
 
@@ -118,6 +122,7 @@ impl Defaults {
         Defaults {
             delays: DefaultDelays::Uniform { count, low, high },
             timeout: 3.0,
+            cleanup: 0.1,
         }
     }
 
@@ -125,6 +130,13 @@ impl Defaults {
     #[must_use]
     pub const fn timeout(mut self, seconds: f64) -> Self {
         self.timeout = seconds;
+        self
+    }
+
+    /// The same defaults with another default `--cleanup`, in seconds.
+    #[must_use]
+    pub const fn cleanup(mut self, seconds: f64) -> Self {
+        self.cleanup = seconds;
         self
     }
 }
@@ -154,7 +166,7 @@ pub struct Args {
     /// When to cancel, in seconds (cancel-cleanup).
     #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub cancel_after: Option<String>,
-    /// How long the asynchronous cleanup takes, in seconds (cancel-cleanup).
+    /// How long the asynchronous cleanup takes, in seconds (cancel-cleanup, shutdown).
     #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub cleanup: Option<String>,
     /// How long main's own work takes, in seconds (manual-await `background`).
@@ -163,6 +175,14 @@ pub struct Args {
     /// Seed for the random delays (scraper).
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub seed: Option<String>,
+    /// Send this program a real SIGINT after S seconds, as a Ctrl-C would (shutdown; `0`:
+    /// never, wait for a real Ctrl-C).
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    pub interrupt_after: Option<String>,
+    /// How long the cleanups may run after the signal before they are abandoned, in
+    /// seconds (shutdown `grace`).
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    pub grace: Option<String>,
     /// These jobs block their thread inside their async task, e.g. `0,1` (blocking
     /// `blocked`; default job 0).
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
@@ -353,8 +373,12 @@ pub struct Config {
     pub timeout: Duration,
     /// `--cancel-after` (default 1 s).
     pub cancel_after: Duration,
-    /// `--cleanup` (default 0.1 s).
+    /// `--cleanup` (default 0.1 s, or the scenario's).
     pub cleanup: Duration,
+    /// `--interrupt-after` (default 1 s; zero: never).
+    pub interrupt_after: Duration,
+    /// `--grace` (default 0.2 s).
+    pub grace: Duration,
     /// `--main-delay` (default 0.5 s).
     pub main_delay: Duration,
     /// `--seed` (default 42).
@@ -383,6 +407,8 @@ impl Config {
             timeout: Duration::from_secs(3),
             cancel_after: Duration::from_secs(1),
             cleanup: Duration::from_millis(100),
+            interrupt_after: Duration::from_secs(1),
+            grace: Duration::from_millis(200),
             main_delay: Duration::from_millis(500),
             seed: 42,
             block: vec![0],
@@ -456,11 +482,13 @@ const OPTIONAL_FLAGS: &[(&str, &str)] = &[
     ("main_delay", "--main-delay"),
     ("seed", "--seed"),
     ("block", "--block"),
+    ("interrupt_after", "--interrupt-after"),
+    ("grace", "--grace"),
 ];
 
 impl Args {
     /// The optional flags given on the command line, with their values.
-    fn optional_given(&self) -> [(&'static str, Option<&str>); 6] {
+    fn optional_given(&self) -> [(&'static str, Option<&str>); 8] {
         [
             ("--timeout", self.timeout.as_deref()),
             ("--cancel-after", self.cancel_after.as_deref()),
@@ -468,6 +496,8 @@ impl Args {
             ("--main-delay", self.main_delay.as_deref()),
             ("--seed", self.seed.as_deref()),
             ("--block", self.block.as_deref()),
+            ("--interrupt-after", self.interrupt_after.as_deref()),
+            ("--grace", self.grace.as_deref()),
         ]
     }
 
@@ -523,7 +553,9 @@ impl Args {
             panic,
             timeout: duration("--timeout", &self.timeout, defaults.timeout)?,
             cancel_after: duration("--cancel-after", &self.cancel_after, 1.0)?,
-            cleanup: duration("--cleanup", &self.cleanup, 0.1)?,
+            cleanup: duration("--cleanup", &self.cleanup, defaults.cleanup)?,
+            interrupt_after: duration("--interrupt-after", &self.interrupt_after, 1.0)?,
+            grace: duration("--grace", &self.grace, 0.2)?,
             main_delay: duration("--main-delay", &self.main_delay, 0.5)?,
             seed,
             block,

@@ -41,6 +41,7 @@ pub mod progress;
 mod report;
 mod run;
 pub mod scenarios;
+mod signal;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod trace;
@@ -55,6 +56,7 @@ pub use job::{
 pub use log::{Clock, Event, EventKind, EventLog};
 pub use report::{JobState, Outcome, Received, Report, SHOWN, Value, count, grouped, names};
 pub use run::{Run, Runtime};
+pub use signal::Signal;
 
 /// The tutorials' name for job `i`: `A`, `B`, … `Z`, then `AA`, `AB`, … like spreadsheet
 /// columns, so that every job has a short, distinct name.

@@ -22,6 +22,9 @@ pub enum Outcome {
     Timeout,
     /// The caller observed that the work was cancelled.
     Cancelled,
+    /// A signal (Ctrl-C's SIGINT, or SIGTERM) interrupted the run: every job still running
+    /// was asked to stop (the `shutdown` pattern).
+    Interrupted,
 }
 
 /// What the caller received from one job: its result or its error.
@@ -130,6 +133,13 @@ impl Report {
     /// Records that the caller observed the work's cancellation: outcome `cancelled`.
     pub fn cancelled(&mut self) {
         self.outcome = Outcome::Cancelled;
+    }
+
+    /// Records that a signal interrupted the run: outcome `interrupted`, with the jobs it
+    /// interrupted as `pending`.
+    pub fn interrupted(&mut self, jobs: impl IntoIterator<Item = usize>) {
+        self.outcome = Outcome::Interrupted;
+        self.pending.extend(jobs);
     }
 
     /// Records what a gather-like call returned: on success, every value in input order
@@ -281,6 +291,7 @@ impl Report {
             (Outcome::Error, None) => "error".to_owned(),
             (Outcome::Timeout, _) => "timeout".to_owned(),
             (Outcome::Cancelled, _) => "cancelled".to_owned(),
+            (Outcome::Interrupted, _) => "interrupted".to_owned(),
         };
         let _ = writeln!(out, "Outcome: {outcome}");
         if let Some(warning) = self.leak_warning() {

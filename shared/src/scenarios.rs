@@ -3,7 +3,8 @@
 //!
 //! Each enum's variants are the `--scenario` names (in kebab-case); the first is the
 //! default. Durations not named here default as the contract says: `--cancel-after` 1 s,
-//! `--cleanup` 0.1 s, `--main-delay` 0.5 s, `--seed` 42, `--block` job 0.
+//! `--cleanup` 0.1 s, `--main-delay` 0.5 s, `--seed` 42, `--block` job 0,
+//! `--interrupt-after` 1 s, `--grace` 0.2 s.
 
 use crate::cli::{Defaults, Scenario};
 
@@ -20,6 +21,7 @@ pub const PATTERN_FLAGS: &[(&str, &[&str])] = &[
     (CancelCleanup::PATTERN, CancelCleanup::FLAGS),
     (Scraper::PATTERN, Scraper::FLAGS),
     (Blocking::PATTERN, Blocking::FLAGS),
+    (Shutdown::PATTERN, Shutdown::FLAGS),
 ];
 
 /// Whether `pattern` reads the shared flag `flag` (e.g. `"--timeout"`): always for the
@@ -234,6 +236,33 @@ impl Scenario for Blocking {
             Blocking::ToThread => Defaults::repeat(20, 1.0),
             Blocking::Blocked => Defaults::delays(&[1.0, 0.2, 0.3]),
             Blocking::Timeout => Defaults::delays(&[2.0]).timeout(0.5),
+        }
+    }
+}
+
+/// `shutdown`: Ctrl-C and graceful shutdown: on a real SIGINT (or SIGTERM) every job is
+/// asked to stop, runs its async cleanup and its finally-step, and the process exits 130
+/// (143), as `asyncio.run` turns a Ctrl-C into the cancellation of its main task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shutdown {
+    /// Every job cleans up after the signal (`--cleanup`), however long it takes.
+    CtrlC,
+    /// Cleanups still running `--grace` seconds after the signal are abandoned: only their
+    /// finally-step runs.
+    Grace,
+}
+
+impl Scenario for Shutdown {
+    const PATTERN: &'static str = "shutdown";
+    const FLAGS: &'static [&'static str] = &["--cleanup", "--interrupt-after", "--grace"];
+    const PYTHON: &'static str =
+        "asyncio.run(main()) interrupted by Ctrl-C: CancelledError, cleanups, KeyboardInterrupt";
+
+    fn defaults(self) -> Defaults {
+        let jobs = Defaults::delays(&[10.0, 10.0, 10.0]);
+        match self {
+            Shutdown::CtrlC => jobs,
+            Shutdown::Grace => jobs.cleanup(0.5),
         }
     }
 }
