@@ -285,6 +285,49 @@ pub const ROWS: &[Row] = &[
                `asyncio.run_coroutine_threadsafe(c, loop)` and `await \
                asyncio.wrap_future(...)` its result.",
     },
+    Row {
+        id: "ctrl-c",
+        behaviour: "Ctrl-C (SIGINT) while tasks run, by default",
+        note: "A Rust program that installs no handler gets the operating system's default: \
+               SIGINT ends the process where it stands, without unwinding, so no task is \
+               cancelled, no `Drop` runs and no cleanup happens (a temporary file stays, a \
+               `BufWriter` not yet flushed loses what it held); a shell reports 130, that is 128 + \
+               SIGINT's 2. CPython turns SIGINT into `KeyboardInterrupt`, and `asyncio.run` \
+               (from 3.11) handles it: it cancels the main task and, as at any exit, every task \
+               still pending, and waits for their cleanups; the uncaught `KeyboardInterrupt` \
+               then ends the interpreter by SIGINT (since 3.8), so the caller sees an \
+               interrupted program too. For asyncio's behaviour in Rust, handle the signal: on \
+               tokio, `tokio::signal::ctrl_c()` (the `signal` feature) cancels a tokio-util \
+               `CancellationToken` that every task watches in a `select!`, and a `TaskTracker` \
+               waits for their cleanups; on async-std and smol, the `async-signal` crate's \
+               `Signals` stream, and a channel closed on the signal that every task races with \
+               its work. Then exit with 130 (`std::process::exit(130)`), so that the caller \
+               still sees an interruption, and let a second Ctrl-C end the program at once: a \
+               handler replaces the default for the whole process, so a shutdown that hangs \
+               would leave Ctrl-C doing nothing. The `shutdown` pattern does all of it \
+               ([`crates/shutdown`](../crates/shutdown), `shutdown --scenario ctrl-c`).",
+    },
+    Row {
+        id: "nested-cancel",
+        behaviour: "Cancelling a task that spawned tasks of its own",
+        note: "Rust cancels a task by dropping its future, and with it everything the future \
+               owns: what becomes of the children is what their handles do when they are \
+               dropped. tokio's `JoinHandle` and async-std's detach their tasks, so the children \
+               run on, even the one the parent was awaiting; smol's `Task` cancels its task, so \
+               a child must be `.detach()`ed to outlive its parent. A tokio `JoinSet` aborts \
+               its tasks when it is dropped (tokio-util's `AbortOnDropHandle` does the same for \
+               one task), but does not wait for them: `shutdown().await` does, where the parent \
+               can still await. async-std has no handle that cancels on drop: keep the \
+               children's handles and cancel them yourself (the `task-group` example's `Drop` \
+               guard hands their `cancel().await` to a task of its own), or cancel \
+               cooperatively, with a channel that the parent closes and each child races with \
+               its work. asyncio cancels a task by raising `CancelledError` at its `await`, and \
+               passes the cancel on to what that `await` waits for (a task, or a `gather` of \
+               them); the other tasks it created run on, unless they belong to a `TaskGroup`, \
+               which cancels them and waits for them. So the Python habit of awaiting a child \
+               does not tie it to its parent in Rust: on tokio and async-std, the awaited child \
+               outlives its cancelled parent.",
+    },
 ];
 
 /// The test in `tests/matrix.rs` that proves a cell, e.g. `tokio_dropped_handle`.
@@ -452,7 +495,9 @@ pub fn render(facts: &Facts) -> String {
          blocking call, a loop that never yields, or blocking work the probe holds), the \
          probe holds what it waits for and gives it 200 ms to go ahead all the same; where \
          it is expected to go ahead, the probe waits for it up to 30 s: so a loaded machine \
-         cannot turn one answer into the other.\n"
+         cannot turn one answer into the other. Where a signal is the point (Ctrl-C), the \
+         probe starts the program in a process of its own, waits until it says that its \
+         tasks run, and sends it a real SIGINT.\n"
     );
     let headings: Vec<&str> = Column::ALL.iter().map(|c| c.heading()).collect();
     let _ = writeln!(out, "| behaviour | {} |", headings.join(" | "));

@@ -97,6 +97,14 @@ cells! {
     async_std_tokio_elsewhere: "tokio-elsewhere", AsyncStd;
     smol_tokio_elsewhere: "tokio-elsewhere", Smol;
     asyncio_tokio_elsewhere: "tokio-elsewhere", Asyncio;
+    tokio_ctrl_c: "ctrl-c", Tokio;
+    async_std_ctrl_c: "ctrl-c", AsyncStd;
+    smol_ctrl_c: "ctrl-c", Smol;
+    asyncio_ctrl_c: "ctrl-c", Asyncio;
+    tokio_nested_cancel: "nested-cancel", Tokio;
+    async_std_nested_cancel: "nested-cancel", AsyncStd;
+    smol_nested_cancel: "nested-cancel", Smol;
+    asyncio_nested_cancel: "nested-cancel", Asyncio;
 }
 
 /// The committed page is exactly what `scripts/semantics.sh` writes for the facts it

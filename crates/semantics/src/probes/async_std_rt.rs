@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use async_std::task::{self, block_on, sleep};
 use futures::FutureExt as _;
 
-use super::{Flag, Guard};
+use super::{Child, Fate, Flag, Guard};
 
 /// Runs the probe of one row and says what it saw.
 pub fn probe(row: &str) -> String {
@@ -32,6 +32,8 @@ pub fn probe(row: &str) -> String {
         "blocking-timeout" => blocking_timeout(),
         "blocking-pool" => blocking_pool(),
         "tokio-elsewhere" => tokio_elsewhere(),
+        "ctrl-c" => super::ctrl_c("async-std"),
+        "nested-cancel" => nested_cancel(),
         other => format!("no probe for {other}"),
     }
 }
@@ -421,6 +423,35 @@ fn tokio_elsewhere() -> String {
     })
 }
 
+/// A parent task cancelled by `cancel().await` while its children wait at gates the probe
+/// holds: first a parent that spawned two children with `task::spawn`, awaiting one and
+/// only keeping the other's handle; then a parent that keeps both handles in a `Vec` and
+/// awaits them all. `cancel().await` returns once the parent's future is gone; only then
+/// does the probe release the children.
+fn nested_cancel() -> String {
+    let cancel = |parent: task::JoinHandle<()>| {
+        block_on(parent.cancel());
+    };
+    let ((awaited, a), (kept, k)) = (Child::new(), Child::new());
+    let parent = task::spawn(async move {
+        let _kept = task::spawn(k);
+        task::spawn(a).await;
+    });
+    let [awaited, kept] = super::after_parent_cancelled([&awaited, &kept], || cancel(parent));
+    let ((first, f), (second, s)) = (Child::new(), Child::new());
+    let parent = task::spawn(async move {
+        let handles = vec![task::spawn(f), task::spawn(s)];
+        futures::future::join_all(handles).await;
+    });
+    let owned = match super::after_parent_cancelled([&first, &second], || cancel(parent)) {
+        [Fate::RanOn, Fate::RanOn] => {
+            "and those in a `Vec` of its handles: the parent must cancel them itself".to_owned()
+        }
+        owned => format!("those in a `Vec` of its handles: {owned:?}"),
+    };
+    format!("{}, {owned}", super::plain_children_part(awaited, kept))
+}
+
 /// The programs a probe runs in a process of its own.
 pub fn child(what: &str) {
     match what {
@@ -438,6 +469,26 @@ pub fn child(what: &str) {
         "same-instant" => println!("{}", same_instant_here()),
         "blocking-call" => println!("{}", blocking_call_here()),
         "blocking-pool" => println!("{}", pool_at_once(3)),
+        "ctrl-c" => {
+            // No handler: SIGINT keeps the default the process started with.
+            block_on(async {
+                let mut started = Vec::new();
+                for _ in 0..2 {
+                    let (tx, rx) = futures::channel::oneshot::channel();
+                    let guard = super::PrintOnDrop("destructor");
+                    drop(task::spawn(super::interruptible(
+                        guard,
+                        tx,
+                        sleep(super::PATIENCE),
+                    )));
+                    started.push(rx);
+                }
+                futures::future::join_all(started).await;
+                println!("ready");
+                sleep(super::PATIENCE).await;
+            });
+            println!("main returned");
+        }
         "blocking-exit" => {
             // Blocking work that is still running when `main` returns.
             let (started, is_started) = std::sync::mpsc::channel();

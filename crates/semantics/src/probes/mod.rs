@@ -831,3 +831,304 @@ pub async fn tokio_elsewhere() -> String {
         format!("{fact}; but {}", broken.join(", "))
     }
 }
+
+/// Opens its gate when it is dropped: the end of the future that holds it, whether the
+/// future completed or was cancelled, seen from outside.
+#[derive(Debug)]
+pub struct OpenOnDrop(pub Arc<Gate>);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}
+
+/// What became of a child task once its parent had been cancelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// Released after its parent was gone, it completed: it ran on.
+    RanOn,
+    /// Its future was dropped without completing: it was cancelled.
+    Cancelled,
+    /// It had not started within [`PATIENCE`], so the probe could not tell.
+    NeverStarted,
+    /// It neither completed nor was dropped within [`PATIENCE`] of its release.
+    Stuck,
+}
+
+/// A child task of the nested-cancel probes, watched from outside. Its future waits until
+/// the probe releases it (a oneshot channel, which works on every runtime), then completes;
+/// a guard inside it says when the future ends. The probe releases it only once its parent
+/// is gone, so a child that completes ran on after its parent's cancellation, and one whose
+/// future ended without completing was cancelled: the probe causes the order, and waits
+/// [`PATIENCE`] for either, which no load can turn into the other.
+#[derive(Debug)]
+pub struct Child {
+    started: Arc<Gate>,
+    ended: Arc<Gate>,
+    completed: Flag,
+    release: std::sync::Mutex<Option<futures::channel::oneshot::Sender<()>>>,
+}
+
+impl Child {
+    /// A child, and the future its parent spawns as its task.
+    pub fn new() -> (Arc<Child>, impl Future<Output = ()> + Send + 'static) {
+        let (release, released) = futures::channel::oneshot::channel();
+        let child = Arc::new(Child {
+            started: Arc::default(),
+            ended: Arc::default(),
+            completed: Flag::new(),
+            release: std::sync::Mutex::new(Some(release)),
+        });
+        // The guard is made here and moved in, so that it reports the future's end even if
+        // the future is dropped before its first poll.
+        let (started, ended, completed) = (
+            child.started.clone(),
+            OpenOnDrop(child.ended.clone()),
+            child.completed.clone(),
+        );
+        let task = async move {
+            let _ended = ended;
+            let mut released = released;
+            // It opens `started` only once it waits at the gate (registered, and found
+            // closed), and looks at the gate no more in that poll. A task that is running
+            // when it is cancelled finishes its poll first: a child that opened `started`
+            // and then looked at the gate could see a release sent after its cancellation,
+            // and complete. This way only a later poll sees the release, and a cancelled
+            // task is polled no more.
+            let released = std::future::poll_fn(|cx| {
+                let poll = std::pin::Pin::new(&mut released).poll(cx);
+                if poll.is_pending() {
+                    started.open();
+                }
+                poll
+            })
+            .await;
+            if released.is_ok() {
+                completed.set();
+            }
+        };
+        (child, task)
+    }
+
+    /// Releases it and says what became of it: called once its parent is gone.
+    pub fn fate(&self) -> Fate {
+        if !self.started.is_open() {
+            return Fate::NeverStarted;
+        }
+        let release = self
+            .release
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(release) = release {
+            // A child whose future was dropped has dropped its receiver too: nothing to do.
+            let _ = release.send(());
+        }
+        if !self.ended.wait(PATIENCE) {
+            Fate::Stuck
+        } else if self.completed.get() {
+            Fate::RanOn
+        } else {
+            Fate::Cancelled
+        }
+    }
+}
+
+/// Waits until every child has started (so the parent has spawned them all), runs `cancel`,
+/// which cancels their parent and returns once the parent's future is gone, then releases
+/// each child and says what became of it.
+pub fn after_parent_cancelled<const N: usize>(
+    children: [&Child; N],
+    cancel: impl FnOnce(),
+) -> [Fate; N] {
+    for child in children {
+        child.started.wait(PATIENCE);
+    }
+    cancel();
+    children.map(Child::fate)
+}
+
+/// The plain half of a nested-cancel cell on tokio and async-std: what became of the child
+/// the parent was awaiting and of the one whose handle it only kept.
+pub fn plain_children_part(awaited: Fate, kept: Fate) -> String {
+    match (awaited, kept) {
+        (Fate::RanOn, Fate::RanOn) => "run on, even the one it was awaiting".to_owned(),
+        (awaited, kept) => {
+            format!("the child it awaited: {awaited:?}, the one it only kept: {kept:?}")
+        }
+    }
+}
+
+/// Whether this process ignores SIGINT (Linux: the `SigIgn` mask of `/proc/self/status`).
+/// A script's background job does (`cargo test &`), and every process started from it
+/// inherits that; elsewhere than on Linux, the probe assumes the default.
+pub fn sigint_ignored() -> bool {
+    const SIGINT_BIT: u64 = 1 << (2 - 1);
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("SigIgn:"))
+                .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        })
+        .is_some_and(|mask| mask & SIGINT_BIT != 0)
+}
+
+/// What a child process did with a SIGINT sent once it said it was ready.
+#[derive(Debug, Default)]
+pub struct Interrupted {
+    /// Whether it said `ready` within [`PATIENCE`] (if not, it was sent no signal).
+    pub ready: bool,
+    /// The signal that ended it, if one did.
+    pub signal: Option<i32>,
+    /// Its exit code, if it exited.
+    pub code: Option<i32>,
+    /// Whether it was still running [`PATIENCE`] after the signal (and was then killed).
+    pub hung: bool,
+    /// The lines it printed after `ready`.
+    pub after: Vec<String>,
+}
+
+/// A child process that is killed and reaped however the probe leaves it, so that no probe
+/// leaves a process behind, even one that panics.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `command`, waits until it prints `ready`, sends it a real SIGINT (`kill -INT`, the
+/// shell's own, as from another terminal; Ctrl-C sends the same signal to the terminal's
+/// foreground processes), and waits for it to end: what it did. The child is expected to end
+/// its work by itself within [`PATIENCE`] if no signal ends it, so that even a probe that is
+/// itself killed leaves nothing running for long.
+#[cfg(unix)]
+pub fn interrupt(mut command: std::process::Command) -> std::io::Result<Interrupted> {
+    use std::io::BufRead as _;
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::process::Stdio;
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = Reaped(command.spawn()?);
+    let stdout = child
+        .0
+        .stdout
+        .take()
+        .ok_or_else(|| std::io::Error::other("no stdout"))?;
+    // A thread reads the lines, so that the probe can wait for them with a limit.
+    let (line_tx, lines) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Interrupted::default();
+    while let Ok(line) = lines.recv_timeout(PATIENCE) {
+        if line == "ready" {
+            seen.ready = true;
+            break;
+        }
+    }
+    if seen.ready {
+        let pid = child.0.id().to_string();
+        std::process::Command::new("sh")
+            .args(["-c", "kill -INT \"$1\"", "sh", &pid])
+            .status()?;
+        let signalled = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.0.try_wait()? {
+                break Some(status);
+            }
+            if signalled.elapsed() > PATIENCE {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        seen.hung = status.is_none();
+        seen.signal = status.and_then(|status| status.signal());
+        seen.code = status.and_then(|status| status.code());
+    }
+    // Ends the child if it is still there; then its stdout closes and the reader ends.
+    drop(child);
+    let _ = reader.join();
+    seen.after = lines.try_iter().collect();
+    Ok(seen)
+}
+
+/// Without Unix signals there is nothing to probe.
+#[cfg(not(unix))]
+pub fn ctrl_c(_runtime: &str) -> String {
+    "no Unix signals here".to_owned()
+}
+
+/// The Ctrl-C probe of a Rust runtime: runs its `ctrl-c` child (tasks that print
+/// `finished` when they end and `destructor` when their future is dropped; `main returned`
+/// after `block_on`), interrupts it, and says what happened. A Rust program cannot restore
+/// an ignored SIGINT to its default without `unsafe`, so where the probe itself ignores it
+/// (a script's background job), the child is started through GNU `env --default-signal`,
+/// which does that before it starts the program.
+#[cfg(unix)]
+pub fn ctrl_c(runtime: &str) -> String {
+    let mut command = if sigint_ignored() {
+        let mut env = std::process::Command::new("env");
+        env.arg("--default-signal=INT").arg(crate::exe());
+        env
+    } else {
+        std::process::Command::new(crate::exe())
+    };
+    command.args(["child", runtime, "ctrl-c"]);
+    match interrupt(command) {
+        Ok(seen) => ctrl_c_fact(&seen),
+        Err(err) => format!("the child did not start: {err}"),
+    }
+}
+
+/// What a Rust child did with the SIGINT, in the table's words.
+pub fn ctrl_c_fact(seen: &Interrupted) -> String {
+    if !seen.ready {
+        let why = if sigint_ignored() {
+            " (SIGINT is ignored here, and `env --default-signal` did not start it)"
+        } else {
+            ""
+        };
+        return format!("the child never said it was ready{why}");
+    }
+    let ended = match (seen.signal, seen.code, seen.hung) {
+        (Some(2), _, _) => "ended by the signal (a shell's 130)".to_owned(),
+        (Some(signal), _, _) => format!("ended by signal {signal}"),
+        (None, Some(code), _) => format!("exited with {code}"),
+        (_, _, true) => "still running 30 s after the signal".to_owned(),
+        _ => "ended, no one knows how".to_owned(),
+    };
+    if seen.after.is_empty() {
+        format!("{ended}: no task's `Drop` runs, nothing after the signal is printed")
+    } else {
+        format!("{ended}, after printing {:?}", seen.after)
+    }
+}
+
+/// The Ctrl-C child's tasks: each says it started, then sleeps with the runtime's `sleep`
+/// (for [`PATIENCE`]) and prints `finished`; its guard prints `destructor` if its future is
+/// ever dropped, whether it finished or not.
+pub async fn interruptible<S: Future<Output = ()>>(
+    guard: PrintOnDrop,
+    started: futures::channel::oneshot::Sender<()>,
+    sleep: S,
+) {
+    let _guard = guard;
+    let _ = started.send(());
+    sleep.await;
+    println!("finished");
+}

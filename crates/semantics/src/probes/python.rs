@@ -467,6 +467,132 @@ asyncio.run(main())
 other.call_soon_threadsafe(other.stop)
 "#;
 
+const CTRL_C: &str = r#"
+import signal, subprocess, sys
+# The interrupted program: two tasks with an async cleanup and a `finally`, and a main task
+# that waits; it says "ready" once the tasks have started.
+CHILD = """
+import asyncio
+async def job():
+    try:
+        await asyncio.sleep(PATIENCE)
+        print("finished", flush=True)
+    except asyncio.CancelledError:
+        await asyncio.sleep(0)  # an async cleanup
+        print("cleanup", flush=True)
+        raise
+    finally:
+        print("finally", flush=True)
+async def main():
+    tasks = [asyncio.create_task(job()) for _ in range(2)]
+    await asyncio.sleep(0)  # both tasks have started: they wait in their sleep
+    print("ready", flush=True)
+    try:
+        await asyncio.sleep(PATIENCE)
+    except asyncio.CancelledError:
+        print("main cancelled", flush=True)
+        raise
+asyncio.run(main())
+print("main returned", flush=True)
+"""
+def default_sigint():
+    # The child starts as from a terminal, with SIGINT at its default (which Python turns
+    # into KeyboardInterrupt), even where the probes run with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+child = subprocess.Popen(
+    [sys.executable, "-c", f"PATIENCE = {PATIENCE}\n{CHILD}"],
+    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    preexec_fn=default_sigint)
+ready, hung = False, False
+try:
+    ready = child.stdout.readline().strip() == "ready"
+    if ready:
+        child.send_signal(signal.SIGINT)  # a real SIGINT, as `kill -INT` sends
+        try:
+            child.wait(timeout=PATIENCE)
+        except subprocess.TimeoutExpired:
+            hung = True
+finally:
+    # No child is left behind, whatever happened.
+    if child.poll() is None:
+        child.kill()
+    child.wait()
+after = child.stdout.read().splitlines()
+errors = child.stderr.read().strip().splitlines()
+raised = errors[-1] if errors else "nothing"
+if not ready:
+    print("the child never said it was ready")
+elif hung:
+    print("still running 30 s after the signal")
+else:
+    if child.returncode == -signal.SIGINT:
+        ended = "it prints its traceback and ends the process by SIGINT (a shell's 130)"
+    else:
+        ended = f"the process exits with {child.returncode}"
+    cleaned = after.count("cleanup") == 2 and after.count("finally") == 2
+    if (after[:1] == ["main cancelled"] and cleaned and raised == "KeyboardInterrupt"
+            and "finished" not in after and "main returned" not in after):
+        print("the main task is cancelled, every task's `except CancelledError:` (even async) "
+              f"and `finally:` run, then `asyncio.run` raises `KeyboardInterrupt`: uncaught, {ended}")
+    else:
+        print(f"printed {after}, raised {raised!r}; {ended}")
+"#;
+
+const NESTED_CANCEL: &str = r#"
+import asyncio
+class Child:
+    # A child task that waits until the probe releases it, then completes.
+    def __init__(self):
+        self.started, self.release, self.completed = asyncio.Event(), asyncio.Event(), False
+    def spawn(self, create=asyncio.create_task):
+        self.task = create(self.run())  # the reference a program must keep
+        return self.task
+    async def run(self):
+        self.started.set()
+        await self.release.wait()
+        self.completed = True
+async def cancelled_parent(body, children):
+    # Cancels the parent once its children have started and awaits it; only then releases
+    # the children: one that completes ran on, one that raised `CancelledError` was cancelled.
+    parent = asyncio.create_task(body())
+    for child in children:
+        await asyncio.wait_for(child.started.wait(), PATIENCE)
+    parent.cancel()
+    try:
+        await parent
+    except asyncio.CancelledError:
+        pass
+    fates = []
+    for child in children:
+        child.release.set()
+        await asyncio.wait([child.task], timeout=PATIENCE)
+        fates.append("ran on" if child.completed else
+                     "cancelled" if child.task.cancelled() else "stuck")
+    return fates
+async def main():
+    awaited, other = Child(), Child()
+    async def parent():
+        other.spawn()
+        await awaited.spawn()
+    plain = await cancelled_parent(parent, [awaited, other])
+    grouped = [Child(), Child()]
+    async def parent_with_group():
+        async with asyncio.TaskGroup() as group:
+            for child in grouped:
+                child.spawn(group.create_task)
+    group = await cancelled_parent(parent_with_group, grouped)
+    if plain == ["cancelled", "ran on"]:
+        plain = "run on, except the one it was awaiting (the cancel passes down its `await`)"
+    else:
+        plain = f"the child it awaited: {plain[0]}, the other one: {plain[1]}"
+    if group == ["cancelled", "cancelled"]:
+        group = "a `TaskGroup` cancels them"
+    else:
+        group = f"in a `TaskGroup`: {group}"
+    print(f"{plain}; {group}")
+asyncio.run(main())
+"#;
+
 /// The program for each row; each prints one line, its fact.
 fn program(row: &str) -> Option<&'static str> {
     Some(match row {
@@ -487,6 +613,8 @@ fn program(row: &str) -> Option<&'static str> {
         "blocking-timeout" => BLOCKING_TIMEOUT,
         "blocking-pool" => BLOCKING_POOL,
         "tokio-elsewhere" => TOKIO_ELSEWHERE,
+        "ctrl-c" => CTRL_C,
+        "nested-cancel" => NESTED_CANCEL,
         _ => return None,
     })
 }

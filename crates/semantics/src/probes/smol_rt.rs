@@ -7,9 +7,9 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use smol::future::FutureExt as _;
-use smol::{Timer, block_on};
+use smol::{Task, Timer, block_on};
 
-use super::{Flag, Guard};
+use super::{Child, Fate, Flag, Gate, Guard, OpenOnDrop};
 
 async fn sleep(duration: Duration) {
     Timer::after(duration).await;
@@ -35,6 +35,8 @@ pub fn probe(row: &str) -> String {
         "blocking-timeout" => blocking_timeout(),
         "blocking-pool" => blocking_pool(),
         "tokio-elsewhere" => tokio_elsewhere(),
+        "ctrl-c" => super::ctrl_c("smol"),
+        "nested-cancel" => nested_cancel(),
         other => format!("no probe for {other}"),
     }
 }
@@ -487,6 +489,73 @@ fn tokio_elsewhere() -> String {
     })
 }
 
+/// What a parent task of the nested-cancel probe owns, in the order it is dropped (a
+/// struct's fields drop in the order they are declared): the `Task`s of its children, then
+/// the guard that tells the probe that the parent's future is gone.
+struct Parent {
+    tasks: Vec<Task<()>>,
+    _gone: OpenOnDrop,
+}
+
+/// Two rounds of a parent task cancelled (by `cancel`) while its children wait at gates the
+/// probe holds: first a parent that spawned two children, awaiting the `Task` of one and
+/// detaching the other; then a parent that keeps both `Task`s in a `Vec` and awaits them
+/// all. Once the parent's future is gone, the probe releases the children.
+fn nested_rounds(cancel: &dyn Fn(Task<()>)) -> [[Fate; 2]; 2] {
+    // Spawns a parent that spawns `held` (keeping their `Task`s, which it awaits) and
+    // `detached`; returns what cancels it and waits until its future is gone.
+    let spawn_parent = |held: Vec<_>, detached: Vec<_>| {
+        let gone = Arc::new(Gate::default());
+        let guard = OpenOnDrop(gone.clone());
+        let parent = smol::spawn(async move {
+            for child in detached {
+                smol::spawn(child).detach();
+            }
+            let mut parent = Parent {
+                tasks: held.into_iter().map(smol::spawn).collect(),
+                _gone: guard,
+            };
+            futures::future::join_all(parent.tasks.iter_mut()).await;
+        });
+        move || {
+            cancel(parent);
+            gone.wait(super::PATIENCE);
+        }
+    };
+    let ((awaited, a), (detached, d)) = (Child::new(), Child::new());
+    let cancel_parent = spawn_parent(vec![a], vec![d]);
+    let plain = super::after_parent_cancelled([&awaited, &detached], cancel_parent);
+    let ((first, f), (second, s)) = (Child::new(), Child::new());
+    let cancel_parent = spawn_parent(vec![f, s], Vec::new());
+    let owned = super::after_parent_cancelled([&first, &second], cancel_parent);
+    [plain, owned]
+}
+
+/// The parent cancelled by `cancel().await`, then by dropping its `Task`.
+fn nested_cancel() -> String {
+    let cancelled = nested_rounds(&|parent| {
+        block_on(parent.cancel());
+    });
+    let dropped = nested_rounds(&drop);
+    let fact = match cancelled {
+        [
+            [Fate::Cancelled, Fate::RanOn],
+            [Fate::Cancelled, Fate::Cancelled],
+        ] => "a `.detach()`ed one runs on; the `Task`s it holds (the one it awaits, a \
+              `Vec<Task>`) are cancelled with it"
+            .to_owned(),
+        [plain, owned] => format!(
+            "the child it awaited: {:?}, the detached one: {:?}; in a `Vec<Task>`: {owned:?}",
+            plain[0], plain[1]
+        ),
+    };
+    if dropped == cancelled {
+        format!("{fact}, by `cancel().await` or by dropping its `Task`")
+    } else {
+        format!("{fact} by `cancel().await`; by dropping its `Task`: {dropped:?}")
+    }
+}
+
 /// The programs a probe runs in a process of its own.
 pub fn child(what: &str) {
     match what {
@@ -508,6 +577,22 @@ pub fn child(what: &str) {
             println!("{two:?}");
         }
         "blocking-pool" => println!("{}", pool_at_once(3)),
+        "ctrl-c" => {
+            // No handler: SIGINT keeps the default the process started with.
+            block_on(async {
+                let mut started = Vec::new();
+                for _ in 0..2 {
+                    let (tx, rx) = futures::channel::oneshot::channel();
+                    let guard = super::PrintOnDrop("destructor");
+                    smol::spawn(super::interruptible(guard, tx, sleep(super::PATIENCE))).detach();
+                    started.push(rx);
+                }
+                futures::future::join_all(started).await;
+                println!("ready");
+                sleep(super::PATIENCE).await;
+            });
+            println!("main returned");
+        }
         "blocking-exit" => {
             // Blocking work that is still running when `main` returns.
             let (started, is_started) = std::sync::mpsc::channel();

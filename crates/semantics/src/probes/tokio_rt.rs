@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use tokio::runtime::{Builder, Runtime};
 use tokio::time::sleep;
 
-use super::{Flag, Guard};
+use super::{Child, Fate, Flag, Guard};
 
 fn runtime() -> Runtime {
     Runtime::new().expect("a tokio runtime starts")
@@ -32,6 +32,8 @@ pub fn probe(row: &str) -> String {
         "blocking-timeout" => blocking_timeout(),
         "blocking-pool" => blocking_pool(),
         "tokio-elsewhere" => tokio_elsewhere(),
+        "ctrl-c" => super::ctrl_c("tokio"),
+        "nested-cancel" => nested_cancel(),
         other => format!("no probe for {other}"),
     }
 }
@@ -530,6 +532,39 @@ fn tokio_elsewhere() -> String {
     }
 }
 
+/// A parent task aborted while its children wait at gates the probe holds: first a parent
+/// that spawned two children with `tokio::spawn`, awaiting one and only keeping the
+/// other's handle; then a parent whose two children are in a `JoinSet` it owns. The probe
+/// aborts each parent once its children have started and awaits it (its future is gone by
+/// then), and only then releases the children.
+fn nested_cancel() -> String {
+    let rt = runtime();
+    let cancel = |parent: tokio::task::JoinHandle<()>| {
+        parent.abort();
+        let _ = rt.block_on(parent);
+    };
+    let ((awaited, a), (kept, k)) = (Child::new(), Child::new());
+    let parent = rt.spawn(async move {
+        let _kept = tokio::spawn(k);
+        let _ = tokio::spawn(a).await;
+    });
+    let [awaited, kept] = super::after_parent_cancelled([&awaited, &kept], || cancel(parent));
+    let ((first, f), (second, s)) = (Child::new(), Child::new());
+    let parent = rt.spawn(async move {
+        let mut set = tokio::task::JoinSet::new();
+        set.spawn(f);
+        set.spawn(s);
+        while set.join_next().await.is_some() {}
+    });
+    let owned = match super::after_parent_cancelled([&first, &second], || cancel(parent)) {
+        [Fate::Cancelled, Fate::Cancelled] => {
+            "a `JoinSet` owned by the parent aborts them".to_owned()
+        }
+        owned => format!("in a `JoinSet` owned by the parent: {owned:?}"),
+    };
+    format!("{}; {owned}", super::plain_children_part(awaited, kept))
+}
+
 /// The programs a probe runs in a process of its own.
 pub fn child(what: &str) {
     match what {
@@ -548,6 +583,23 @@ pub fn child(what: &str) {
             });
         }
         "threads" => println!("{}", runtime().metrics().num_workers()),
+        "ctrl-c" => {
+            // No handler: SIGINT keeps the default the process started with.
+            let rt = runtime();
+            rt.block_on(async {
+                let mut started = Vec::new();
+                for _ in 0..2 {
+                    let (tx, rx) = futures::channel::oneshot::channel();
+                    let guard = super::PrintOnDrop("destructor");
+                    tokio::spawn(super::interruptible(guard, tx, sleep(super::PATIENCE)));
+                    started.push(rx);
+                }
+                futures::future::join_all(started).await;
+                println!("ready");
+                sleep(super::PATIENCE).await;
+            });
+            println!("main returned");
+        }
         _ => {}
     }
 }
