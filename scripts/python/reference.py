@@ -8,17 +8,21 @@ itself:
     python3 scripts/python/reference.py gather --delays 0.2,0.1,0.3 --fail 1 --json
     python3 scripts/python/reference.py wait --scenario first-completed
     python3 scripts/python/reference.py blocking --scenario timeout --json
+    python3 scripts/python/reference.py shutdown --delays 0.1,5,5 --interrupt-after 0.4
 
-Needs Python 3.11 or newer (asyncio.TaskGroup and asyncio.timeout). The command line follows
-the examples' (see docs/contract.md); unlike the examples it trusts its input: it is a test
-oracle, not a teaching example. A Rust panic (`--panic`) is played by an exception whose
-message says `job i panicked`.
+Needs Python 3.11 or newer (asyncio.TaskGroup, asyncio.timeout, and asyncio.run turning a
+Ctrl-C into the cancellation of the main task). The command line follows the examples' (see
+docs/contract.md); unlike the examples it trusts its input: it is a test oracle, not a
+teaching example. A Rust panic (`--panic`) is played by an exception whose message says
+`job i panicked`.
 """
 
 import argparse
 import asyncio
 import concurrent.futures
 import json
+import os
+import signal
 import sys
 import threading
 import time
@@ -69,6 +73,7 @@ class Run:
     def __init__(self, args):
         self.args = args
         self.log = Log()
+        self.reported = False  # the report is complete (shutdown: before the signal's exit)
         self.report = {
             "pattern": args.pattern,
             "runtime": "asyncio",
@@ -341,6 +346,76 @@ async def blocking(run):
         run.raised([err])
 
 
+async def shutdown(run):
+    """asyncio.run(main()) interrupted by Ctrl-C. On the first SIGINT, asyncio.run cancels
+    the main task: main asks every job still running to stop, each runs its async cleanup and
+    its finally-step, and main re-raises the cancellation, which asyncio.run turns into
+    KeyboardInterrupt (the caller then exits 130). A second SIGINT raises KeyboardInterrupt at
+    once, whatever is still cleaning up."""
+    loop = asyncio.get_running_loop()
+    main_task = asyncio.current_task()
+
+    async def job(i):
+        # cancel-cleanup's `cleanup` job: on cancellation, an async cleanup, then finally.
+        run.log.record(i, "started")
+        try:
+            try:
+                await asyncio.sleep(run.args.delays[i])
+            except asyncio.CancelledError:
+                run.log.record(i, "cleanup-started")
+                await asyncio.sleep(run.args.cleanup)  # `grace`: may be cancelled again
+                run.log.record(i, "cleanup-finished")
+                raise
+            return run.end(i)
+        finally:
+            run.log.record(i, "finally")
+
+    async def task(i):
+        try:
+            return await job(i)
+        except asyncio.CancelledError:
+            run.log.record(i, "cancelled")
+            raise
+
+    tasks = [asyncio.create_task(task(i)) for i in range(len(run.args.delays))]
+    # SIGTERM (kill, a service manager) is handled like Ctrl-C: main is cancelled.
+    loop.add_signal_handler(signal.SIGTERM, main_task.cancel)
+    interrupter = None
+    if run.args.interrupt_after > 0:
+        # A real SIGINT through the operating system, as a Ctrl-C sends it.
+        interrupter = loop.call_later(
+            run.args.interrupt_after, os.kill, os.getpid(), signal.SIGINT)
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            try:
+                value = await next_done
+                run.received(int(value.split()[1]), value)
+            except JobError as err:
+                run.received(err.job, error=err)
+    except asyncio.CancelledError:
+        # The signal: asyncio.run cancelled main. Every job still running is asked to stop,
+        # and main waits for their cleanups (in `grace`, for at most --grace seconds).
+        interrupted = [i for i, t in enumerate(tasks) if not t.done()]
+        for i in interrupted:
+            tasks[i].cancel()
+        if interrupted:
+            grace = run.args.grace if run.args.scenario == "grace" else None
+            _, late = await asyncio.wait([tasks[i] for i in interrupted], timeout=grace)
+            for t in late:
+                t.cancel()  # the cleanup is abandoned: only its finally-step runs
+            if late:
+                await asyncio.wait(late)
+        run.report["outcome"] = "interrupted"
+        run.report["pending"] = interrupted
+        run.report["elapsed_ms"] = run.log.elapsed_ms()
+        run.report["events"] = run.log.events
+        run.reported = True
+        raise  # asyncio.run raises KeyboardInterrupt (SIGTERM: CancelledError)
+    # Every job ended before the signal: none comes now.
+    if interrupter is not None:
+        interrupter.cancel()
+
+
 def default_executor_size():
     """How many threads asyncio's default executor runs at once (its max_workers): read
     from a ThreadPoolExecutor made as asyncio makes it, which starts no thread until used."""
@@ -359,6 +434,7 @@ PATTERNS = {
     "cancel-cleanup": (cancel_cleanup, ["cancel", "cleanup", "abort"], [10.0], 3.0),
     "scraper": (scraper, ["default", "tutorial"], None, 3.0),
     "blocking": (blocking, ["to-thread", "blocked", "timeout"], None, None),
+    "shutdown": (shutdown, ["ctrl-c", "grace"], [10.0] * 3, 3.0),
 }
 
 
@@ -374,9 +450,9 @@ def seeded_delays(seed, count=10, low=0.5, high=2.5):
     return out
 
 
-async def main(args):
+async def main(run):
+    args = run.args
     pattern = PATTERNS[args.pattern][0]
-    run = Run(args)
     if args.pattern == "blocking":
         run.report["blocking_pool"] = default_executor_size()
     await pattern(run)
@@ -390,7 +466,7 @@ async def main(args):
     await asyncio.gather(*others, return_exceptions=True)
     await asyncio.get_running_loop().shutdown_default_executor()
     run.report["events"] = run.log.events
-    return run.report
+    run.reported = True
 
 
 def parse():
@@ -404,10 +480,12 @@ def parse():
     parser.add_argument("--panic", type=lambda s: [int(x) for x in s.split(",")], default=[])
     parser.add_argument("--timeout", type=float)
     parser.add_argument("--cancel-after", type=float, default=1.0)
-    parser.add_argument("--cleanup", type=float, default=0.1)
+    parser.add_argument("--cleanup", type=float)
     parser.add_argument("--main-delay", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--block", type=lambda s: [int(x) for x in s.split(",")], default=[0])
+    parser.add_argument("--interrupt-after", type=float, default=1.0)
+    parser.add_argument("--grace", type=float, default=0.2)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     _, scenarios, delays, timeout_default = PATTERNS[args.pattern]
@@ -430,11 +508,28 @@ def parse():
         args.delays = [args.delay] * args.tasks if args.tasks else delays
     if args.timeout is None:
         args.timeout = timeout_default
+    if args.cleanup is None:
+        args.cleanup = 0.5 if (args.pattern, args.scenario) == ("shutdown", "grace") else 0.1
     return args
 
 
 if __name__ == "__main__":
     if sys.version_info < (3, 11):
         sys.exit("error: the asyncio reference needs Python 3.11 or newer")
-    report = asyncio.run(main(parse()))
-    print(json.dumps(report, indent=2))
+    run = Run(parse())
+    if run.args.pattern == "shutdown":
+        # A program started in the background by a shell inherits SIGINT ignored, and
+        # asyncio.run then leaves it ignored; the Rust examples handle it whatever they
+        # inherited, and so does this one.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    status = 0
+    try:
+        asyncio.run(main(run))
+    except KeyboardInterrupt:
+        status = 130  # Ctrl-C: 128 + SIGINT
+    except asyncio.CancelledError:
+        status = 143  # SIGTERM cancelled main: 128 + SIGTERM
+    if not run.reported:
+        sys.exit(status)  # a second signal ended the cleanups: no report
+    print(json.dumps(run.report, indent=2))
+    sys.exit(status)

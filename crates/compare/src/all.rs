@@ -111,6 +111,34 @@ const CASES: &[(&str, &str, &str)] = &[
     ("blocking", "timeout", "--delays 0.3 --timeout 0.1"),
     ("blocking", "timeout", "--delays 0.1 --timeout 0.3 --fail 0"),
     ("blocking", "timeout", "--delays 0.3 --timeout 0"),
+    // A real SIGINT at 0.3 s: job A has ended by then, B and C run their cleanups.
+    (
+        "shutdown",
+        "ctrl-c",
+        "--delays 0.1,1,1 --interrupt-after 0.3 --cleanup 0.1",
+    ),
+    (
+        "shutdown",
+        "ctrl-c",
+        "--delays 0.1,0.5,1 --interrupt-after 0.3 --fail 0 --panic 2",
+    ),
+    // Every job ends before the signal would come: `ok`, exit 0.
+    (
+        "shutdown",
+        "ctrl-c",
+        "--delays 0.2,0.1 --interrupt-after 0.4",
+    ),
+    // Cleanups of 0.5 s, abandoned 0.2 s after the signal; then cleanups within the grace.
+    (
+        "shutdown",
+        "grace",
+        "--delays 0.1,1,1 --interrupt-after 0.3 --cleanup 0.5 --grace 0.2",
+    ),
+    (
+        "shutdown",
+        "grace",
+        "--delays 0.1,1,1 --interrupt-after 0.3 --cleanup 0.1 --grace 0.3 --panic 0",
+    ),
 ];
 
 /// Every fast case, as [`Case`]s, in the order of the docs.
@@ -200,6 +228,12 @@ done; on tokio and async-std, the other worker runs them at once:
 
 ![blocked: A blocks for 1 s; B and C start at once on tokio and async-std, after A elsewhere](img/compare-blocking-blocked.svg)
 
+Ctrl-C with a grace period (`shutdown --scenario grace`): A finishes at 0.5 s; the SIGINT \
+comes at 1 s, and B and C start their cleanups of 0.5 s, which are abandoned 0.2 s later: \
+only their finally-step runs, then the program exits 130:
+
+![grace: B and C interrupted at 1 s, their cleanups abandoned at 1.2 s](img/compare-shutdown-grace.svg)
+
 Redraw them with:
 
 ```text
@@ -208,6 +242,7 @@ cargo run -p compare -- gather --scenario sequential --delays 2,1,3 --svg docs/i
 cargo run -p compare -- wait --scenario first-completed --delays 2,1,3 --svg docs/img/compare-wait-first-completed.svg
 cargo run -p compare -- cancel-cleanup --scenario cleanup --delays 2 --cancel-after 1 --cleanup 0.5 --svg docs/img/compare-cancel-cleanup.svg
 cargo run -p compare -- blocking --scenario blocked --svg docs/img/compare-blocking-blocked.svg
+cargo run -p compare -- shutdown --scenario grace --delays 0.5,2,3 --svg docs/img/compare-shutdown-grace.svg
 ```
 
 ";
@@ -260,7 +295,8 @@ pub fn markdown(comparisons: &[Comparison]) -> String {
          (see [the semantics matrix](semantics.md)), or `UNEXPLAINED`, which would be a bug. \
          `over ideal` is the elapsed time minus the time the scenario would take with no \
          overhead at all (the longest delay for concurrent work, the sum for sequential \
-         work, cut short by a failure, a deadline or a cancellation).\n\n\
+         work, cut short by a failure, a deadline or a cancellation; in `shutdown`, the \
+         signal, then the cleanups, or the grace period if it is shorter).\n\n\
          To compare one scenario with your own jobs, and draw its timeline:\n\n\
          ```text\n\
          cargo run -p compare -- gather --delays 2,1,3 --fail 1\n\

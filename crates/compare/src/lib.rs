@@ -80,6 +80,8 @@ impl Case {
                 "--main-delay" => &mut parsed.main_delay,
                 "--seed" => &mut parsed.seed,
                 "--block" => &mut parsed.block,
+                "--interrupt-after" => &mut parsed.interrupt_after,
+                "--grace" => &mut parsed.grace,
                 "--json" => return Err("--json is added by the runner itself".to_owned()),
                 _ => continue,
             };
@@ -152,9 +154,17 @@ impl Case {
         }
     }
 
+    /// Whether `shutdown`'s signal interrupts a job: it comes (`--interrupt-after` is not
+    /// zero) before the longest delay is over. Always false in the other patterns.
+    pub fn interrupted(&self) -> bool {
+        let after = self.config.interrupt_after.as_secs_f64();
+        self.pattern == "shutdown" && after > 0.0 && self.delays().iter().any(|&d| d > after)
+    }
+
     /// The time the scenario would take with no overhead at all, in milliseconds: the
     /// longest delay for concurrent work, the sum for sequential work, cut short where a
-    /// failure, a deadline or a cancellation ends the scenario first. Blocking work is
+    /// failure, a deadline or a cancellation ends the scenario first; in `shutdown`, the
+    /// signal, then the cleanups (in `grace`, at most the grace period). Blocking work is
     /// taken to have a thread per job, and a blocked thread to stall nothing: what is over
     /// that ideal shows a pool too small for the jobs, or the stall of `blocked`.
     pub fn ideal_ms(&self) -> f64 {
@@ -196,6 +206,13 @@ impl Case {
             // The caller's answer: blocking work that runs on past the deadline is not waited
             // for by the caller (the program waits for it before it reports).
             ("timeout", "wait-for") | ("blocking", "timeout") => f64::min(d[0], secs(c.timeout)),
+            ("shutdown", scenario) if self.interrupted() => {
+                let cleanups = match scenario {
+                    "grace" => f64::min(secs(c.cleanup), secs(c.grace)),
+                    _ => secs(c.cleanup),
+                };
+                secs(c.interrupt_after) + cleanups
+            }
             ("cancel-cleanup", scenario) => {
                 let cancelled = d[0] > secs(c.cancel_after);
                 match scenario {
@@ -213,8 +230,8 @@ impl Case {
 fn defaults(pattern: &str, scenario: &str) -> Option<shared::Defaults> {
     use shared::Scenario;
     use shared::scenarios::{
-        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, TaskGroup, Timeout,
-        Wait,
+        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, Shutdown, TaskGroup,
+        Timeout, Wait,
     };
     fn find<S: Scenario>(name: &str) -> Option<shared::Defaults> {
         S::value_variants()
@@ -232,6 +249,7 @@ fn defaults(pattern: &str, scenario: &str) -> Option<shared::Defaults> {
         CancelCleanup::PATTERN => find::<CancelCleanup>(scenario),
         Scraper::PATTERN => find::<Scraper>(scenario),
         Blocking::PATTERN => find::<Blocking>(scenario),
+        Shutdown::PATTERN => find::<Shutdown>(scenario),
         _ => None,
     }
 }
@@ -338,7 +356,7 @@ pub fn run_rust(case: &Case, runtime: &str) -> Column {
         .arg("--json")
         .env_remove("RUST_BACKTRACE")
         .output();
-    read(&format!("{}-{runtime}", case.pattern), output)
+    read(case, &format!("{}-{runtime}", case.pattern), output)
 }
 
 /// Runs CPython's asyncio on the case, or says why it was skipped.
@@ -353,21 +371,27 @@ pub fn run_python(case: &Case) -> Column {
         .args(&case.args)
         .arg("--json")
         .output();
-    read("asyncio", output)
+    read(case, "asyncio", output)
 }
 
-fn read(who: &str, output: std::io::Result<std::process::Output>) -> Column {
+/// A program's report, once it exited as the contract says: 0, or, for an interrupted
+/// `shutdown`, 130 or 143, the status of a program a signal ended.
+fn read(case: &Case, who: &str, output: std::io::Result<std::process::Output>) -> Column {
     let output = match output {
         Ok(output) => output,
         Err(err) => return Column::Failed(format!("{who} could not start: {err}")),
     };
-    if !output.status.success() {
+    let code = output.status.code();
+    if !contract::exits_with_a_report(&case.pattern, code) {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr.lines().last().unwrap_or_default();
         return Column::Failed(format!("{who} exited with {}: {last}", output.status));
     }
     match serde_json::from_slice::<Report>(&output.stdout) {
-        Ok(report) => Column::Ran(Box::new(report)),
+        Ok(report) => match contract::exit_status_problem(&report, code) {
+            None => Column::Ran(Box::new(report)),
+            Some(problem) => Column::Failed(format!("{who}: {problem}")),
+        },
         Err(err) => Column::Failed(format!("{who} printed no report: {err}")),
     }
 }
@@ -463,6 +487,9 @@ impl Comparison {
             ("results".to_owned(), row(&|p, _| results(&p.results))),
             ("pending".to_owned(), row(&|p, _| jobs_list(&p.pending))),
         ];
+        if self.case.pattern == "shutdown" {
+            rows.push(("cleanups".to_owned(), row(&|_, r| cleanups(r))));
+        }
         for job in 0..n {
             rows.push((
                 format!("job {}", shared::job_name(job)),
@@ -547,6 +574,7 @@ fn outcome(p: &Fingerprint) -> String {
         shared::Outcome::Error => "error",
         shared::Outcome::Timeout => "timeout",
         shared::Outcome::Cancelled => "cancelled",
+        shared::Outcome::Interrupted => "interrupted",
     };
     match &p.error {
         Some(error) => format!("{name}: {error}"),
@@ -570,6 +598,33 @@ fn results(results: &[Received]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `B done; C abandoned`: what became of each interrupted job's cleanup (`shutdown`): done
+/// if the job recorded `cleanup-finished`, abandoned (in `grace`) if not.
+fn cleanups(report: &Report) -> String {
+    let finished: std::collections::HashSet<usize> = report
+        .events
+        .iter()
+        .filter(|e| e.event == EventKind::CleanupFinished)
+        .map(|e| e.job)
+        .collect();
+    let (done, abandoned): (Vec<usize>, Vec<usize>) = report
+        .pending
+        .iter()
+        .partition(|job| finished.contains(job));
+    let mut parts = Vec::new();
+    if !done.is_empty() {
+        parts.push(format!("{} done", jobs_list(&done)));
+    }
+    if !abandoned.is_empty() {
+        parts.push(format!("{} abandoned", jobs_list(&abandoned)));
+    }
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join("; ")
+    }
 }
 
 fn jobs_list(jobs: &[usize]) -> String {
@@ -597,8 +652,9 @@ pub const RACE_SECONDS: f64 = 0.05;
 /// The documented runtime difference that explains a disagreement on `row`, if there is
 /// one: a task left running when main returns (`forgotten`), a thread blocked inside an
 /// async task (`blocked`, where the difference is the point), a zero (or near-zero)
-/// deadline, or two times so close that their order is a race on any runtime. (A blocking
-/// pool smaller than the jobs is seen in the reports: [`Comparison::small_pools`].)
+/// deadline, or two times so close that their order is a race on any runtime (a job's end
+/// and a deadline or `shutdown`'s signal, or a cleanup's end and the grace period). (A
+/// blocking pool smaller than the jobs is seen in the reports: [`Comparison::small_pools`].)
 pub fn explain(case: &Case, row: &str) -> Option<String> {
     let c = &case.config;
     let secs = |x: std::time::Duration| x.as_secs_f64();
@@ -620,12 +676,24 @@ pub fn explain(case: &Case, row: &str) -> Option<String> {
                 .to_owned(),
         );
     }
+    let (cleanup, grace) = (secs(c.cleanup), secs(c.grace));
+    if row == "cleanups" && case.scenario == "grace" && (cleanup - grace).abs() < RACE_SECONDS {
+        return Some(format!(
+            "the cleanups ({cleanup} s) and the grace period ({grace} s) end within {} ms of \
+             each other: whether a cleanup finishes or is abandoned is a race on every runtime",
+            RACE_SECONDS * 1000.0
+        ));
+    }
     // The deadline that matters in this scenario, if any.
     let deadline = match (case.pattern.as_str(), case.scenario.as_str()) {
         ("wait" | "blocking", "timeout") | ("timeout" | "scraper", _) => {
             Some(("--timeout", secs(c.timeout)))
         }
         ("cancel-cleanup", _) => Some(("--cancel-after", secs(c.cancel_after))),
+        // No signal at all with `--interrupt-after 0`: then nothing races the jobs.
+        ("shutdown", _) if !c.interrupt_after.is_zero() => {
+            Some(("--interrupt-after", secs(c.interrupt_after)))
+        }
         ("manual-await", "forgotten" | "background") => Some(("--main-delay", secs(c.main_delay))),
         _ => None,
     };
@@ -649,6 +717,12 @@ pub fn explain(case: &Case, row: &str) -> Option<String> {
             sum += delays[i];
             time.1 = sum;
         }
+    }
+    if case.interrupted() {
+        // Jobs the signal interrupts well before their end never end by themselves: their
+        // delays race nothing, however close to each other they are.
+        let signal = secs(c.interrupt_after);
+        times.retain(|(_, t)| *t < signal + RACE_SECONDS);
     }
     if let Some((flag, seconds)) = deadline {
         times.push((flag.to_owned(), seconds));

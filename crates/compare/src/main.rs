@@ -17,8 +17,9 @@ Usage:
 
 Arguments:
   PATTERN       manual-await, task-group, gather, wait, as-completed, timeout,
-                cancel-cleanup, scraper or blocking; every other flag of the contract
-                (docs/contract.md) is handed to all four programs as it is
+                cancel-cleanup, scraper, blocking or shutdown; every other flag of the
+                contract (docs/contract.md) is handed to all four programs as it is
+                (a shutdown run interrupted by its signal exits 130, as it should)
   --svg FILE    also draw the timelines as an SVG picture
   --all         every pattern and scenario at a fast time scale; writes
                 docs/comparison.md (or --out FILE) and fails on an unexplained

@@ -255,3 +255,102 @@ fn in_blocked_every_difference_is_the_point_and_elsewhere_a_small_pool_explains_
         "{table}"
     );
 }
+
+#[test]
+fn shutdown_cases_take_their_defaults_and_the_signal_in_their_ideal_time() {
+    let ctrl_c = case("shutdown", "");
+    assert_eq!(ctrl_c.scenario, "ctrl-c");
+    assert_eq!(ctrl_c.delays(), [10.0; 3], "the contract's defaults");
+    assert!(ctrl_c.interrupted());
+    // The signal at 1 s, then the cleanups of 0.1 s.
+    assert!((ctrl_c.ideal_ms() - 1100.0).abs() < 1e-9);
+    // In `grace`, cleanups of 0.5 s are abandoned 0.2 s after the signal.
+    let grace = case("shutdown", "--scenario grace");
+    assert!((grace.ideal_ms() - 1200.0).abs() < 1e-9);
+    let within = case("shutdown", "--scenario grace --cleanup 0.1 --grace 0.3");
+    assert!((within.ideal_ms() - 1100.0).abs() < 1e-9);
+    assert_eq!(
+        within.args,
+        ["--scenario", "grace", "--cleanup", "0.1", "--grace", "0.3"],
+        "the shutdown flags are handed to every program"
+    );
+    // Every job ends before the signal, or no signal comes: the longest delay.
+    let ended = case("shutdown", "--delays 0.2,0.1 --interrupt-after 0.4");
+    assert!(!ended.interrupted());
+    assert!((ended.ideal_ms() - 200.0).abs() < 1e-9);
+    let never = case("shutdown", "--delays 0.2,3 --interrupt-after 0");
+    assert!(!never.interrupted());
+    assert!((never.ideal_ms() - 3000.0).abs() < 1e-9);
+    // Other patterns are never interrupted.
+    assert!(!case("gather", "").interrupted());
+}
+
+#[test]
+fn a_job_that_ends_as_the_signal_comes_is_a_race_and_nothing_else_is() {
+    let close = case("shutdown", "--delays 0.1,0.32,1 --interrupt-after 0.3");
+    assert!(explain(&close, "job B").is_some_and(|e| e.contains("--interrupt-after")));
+    let spaced = case("shutdown", "--delays 0.1,1,1 --interrupt-after 0.3");
+    assert_eq!(explain(&spaced, "job B"), None);
+    let never = case("shutdown", "--delays 0.2,0.1 --interrupt-after 0");
+    assert_eq!(explain(&never, "results"), None, "no signal, no race");
+}
+
+#[test]
+fn a_cleanup_that_ends_as_the_grace_period_does_is_a_race() {
+    let close = case(
+        "shutdown",
+        "--scenario grace --delays 1 --interrupt-after 0.3 --cleanup 0.22 --grace 0.2",
+    );
+    assert!(explain(&close, "cleanups").is_some_and(|e| e.contains("grace period")));
+    let spaced = case(
+        "shutdown",
+        "--scenario grace --delays 1 --interrupt-after 0.3",
+    );
+    assert_eq!(explain(&spaced, "cleanups"), None);
+}
+
+/// The `cleanups` row of a shutdown comparison: which interrupted jobs finished their
+/// cleanup, and which abandoned it.
+#[test]
+fn the_cleanups_row_says_which_cleanups_were_abandoned() {
+    use EventKind::{Cancelled, CleanupFinished, CleanupStarted, Finally, Started};
+    let shutdown = |runtime: &str, abandoned: bool| {
+        let mut events = vec![(0.0, 0, Started), (0.0, 1, Started)];
+        events.extend([(300.0, 0, CleanupStarted), (300.0, 1, CleanupStarted)]);
+        events.push((800.0, 0, CleanupFinished));
+        if !abandoned {
+            events.push((800.0, 1, CleanupFinished));
+        }
+        events.extend([(800.0, 0, Finally), (800.0, 0, Cancelled)]);
+        events.extend([(800.0, 1, Finally), (800.0, 1, Cancelled)]);
+        let mut report = report(runtime, &events);
+        report.pattern = "shutdown".into();
+        report.scenario = "grace".into();
+        report.outcome = Outcome::Interrupted;
+        report.pending = vec![0, 1];
+        Column::Ran(Box::new(report))
+    };
+    let comparison = Comparison {
+        case: case(
+            "shutdown",
+            "--scenario grace --delays 1,1 --interrupt-after 0.3 --grace 0.8",
+        ),
+        columns: vec![
+            shutdown("tokio", false),
+            shutdown("async-std", false),
+            shutdown("smol", true),
+            Column::Skipped("CPython skipped".into()),
+        ],
+        reruns: 0,
+    };
+    let rows = comparison.rows();
+    let (_, cleanups) = rows
+        .iter()
+        .find(|(label, _)| label == "cleanups")
+        .expect("a cleanups row");
+    assert_eq!(cleanups[0].as_deref(), Some("A, B done"));
+    assert_eq!(cleanups[2].as_deref(), Some("A done; B abandoned"));
+    let unexplained = comparison.unexplained();
+    assert_eq!(unexplained.len(), 1, "{unexplained:?}");
+    assert!(unexplained[0].contains("`cleanups`"), "{unexplained:?}");
+}

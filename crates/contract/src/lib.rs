@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use shared::{EventKind, Outcome, Received, Report};
+use shared::{EventKind, JobState, Outcome, Received, Report};
 
 pub mod copy_it;
 pub mod oracle;
@@ -23,8 +23,8 @@ pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
 pub fn scenarios(pattern: &str) -> Vec<String> {
     use shared::Scenario as _;
     use shared::scenarios::{
-        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, TaskGroup, Timeout,
-        Wait,
+        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, Shutdown, TaskGroup,
+        Timeout, Wait,
     };
     fn names<S: shared::Scenario>() -> Vec<String> {
         S::value_variants().iter().map(|s| s.name()).collect()
@@ -39,6 +39,7 @@ pub fn scenarios(pattern: &str) -> Vec<String> {
         CancelCleanup::PATTERN => names::<CancelCleanup>(),
         Scraper::PATTERN => names::<Scraper>(),
         Blocking::PATTERN => names::<Blocking>(),
+        Shutdown::PATTERN => names::<Shutdown>(),
         _ => Vec::new(),
     }
 }
@@ -142,16 +143,68 @@ pub fn run(pattern: &str, runtime: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|err| panic!("cannot run {}: {err}", path.display()))
 }
 
+/// The `shutdown` pattern: the one whose runs a signal ends.
+const SHUTDOWN: &str = <shared::scenarios::Shutdown as shared::Scenario>::PATTERN;
+
+/// Whether `code` is an exit status after which a run of `pattern` has printed its report:
+/// 0, and for `shutdown` also 130 and 143, the statuses of a program that SIGINT or SIGTERM
+/// ended (128 + the signal's number), which it keeps after its cleanups and its report.
+///
+/// ```
+/// assert!(contract::exits_with_a_report("gather", Some(0)));
+/// assert!(!contract::exits_with_a_report("gather", Some(130)));
+/// assert!(contract::exits_with_a_report("shutdown", Some(130)));
+/// assert!(contract::exits_with_a_report("shutdown", Some(143)));
+/// assert!(!contract::exits_with_a_report("shutdown", None), "killed by a signal");
+/// ```
+pub fn exits_with_a_report(pattern: &str, code: Option<i32>) -> bool {
+    match code {
+        Some(0) => true,
+        Some(130 | 143) => pattern == SHUTDOWN,
+        _ => false,
+    }
+}
+
+/// What is wrong with the exit status `code` of the run that printed `report`, if anything:
+/// an interrupted run exits 130 or 143, as the signal would have ended it; any other run,
+/// whatever its outcome, 0.
+///
+/// ```
+/// let mut report: shared::Report = serde_json::from_str(
+///     r#"{"pattern": "shutdown", "runtime": "smol", "scenario": "ctrl-c",
+///         "elapsed_ms": 1100.0, "outcome": "interrupted", "error": null, "failed_jobs": [],
+///         "results": [], "pending": [0], "events": []}"#,
+/// )?;
+/// assert_eq!(contract::exit_status_problem(&report, Some(130)), None);
+/// assert!(contract::exit_status_problem(&report, Some(0)).is_some());
+/// report.outcome = shared::Outcome::Ok;
+/// assert!(contract::exit_status_problem(&report, Some(130)).is_some());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn exit_status_problem(report: &Report, code: Option<i32>) -> Option<String> {
+    let interrupted = report.outcome == Outcome::Interrupted;
+    match code {
+        Some(0) if !interrupted => None,
+        Some(130 | 143) if interrupted && report.pattern == SHUTDOWN => None,
+        _ => Some(format!(
+            "a {} report with the outcome `{}` and the exit status {code:?}",
+            report.pattern,
+            format!("{:?}", report.outcome).to_lowercase()
+        )),
+    }
+}
+
 /// Runs an example with `--json` added and parses its report.
 ///
 /// # Panics
 ///
-/// If it exits with anything but 0 or prints anything but one report.
+/// If it exits with anything but 0 (or, for an interrupted `shutdown`, 130 or 143: see
+/// [`exit_status_problem`]) or prints anything but one report.
 pub fn report(pattern: &str, runtime: &str, args: &[&str]) -> Report {
     let mut args = args.to_vec();
     args.push("--json");
     let output = run(pattern, runtime, &args);
-    parse_report(&format!("{pattern}-{runtime} {args:?}"), &output)
+    parse_report(pattern, &format!("{pattern}-{runtime} {args:?}"), &output)
 }
 
 /// The command that runs CPython's asyncio reference, if `python3` 3.11 or newer is on the
@@ -186,21 +239,27 @@ pub fn python_report(pattern: &str, args: &[&str]) -> Option<Report> {
         .output()
         .expect("python3 runs");
     Some(parse_report(
+        pattern,
         &format!("asyncio {pattern} {args:?}"),
         &output,
     ))
 }
 
-fn parse_report(what: &str, output: &Output) -> Report {
+fn parse_report(pattern: &str, what: &str, output: &Output) -> Report {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
+    let code = output.status.code();
     assert!(
-        output.status.success(),
+        exits_with_a_report(pattern, code),
         "{what} exited with {:?}: {stderr}",
-        output.status.code()
+        output.status
     );
-    serde_json::from_str(&stdout)
-        .unwrap_or_else(|err| panic!("{what} printed no report ({err}):\n{stdout}\n{stderr}"))
+    let report: Report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|err| panic!("{what} printed no report ({err}):\n{stdout}\n{stderr}"));
+    if let Some(problem) = exit_status_problem(&report, code) {
+        panic!("{what}: {problem}");
+    }
+    report
 }
 
 /// What a report says about the semantics, without the timings and thread names that
@@ -237,7 +296,9 @@ impl Fingerprint {
 
 /// What is wrong with a report whatever its pattern: events out of time order, a job
 /// with events but no `started` first, a job still running, an empty thread name, a
-/// `blocking_pool` missing from a `blocking` report or present in another one.
+/// `blocking_pool` missing from a `blocking` report or present in another one, an
+/// `interrupted` outcome outside `shutdown`, and a `shutdown` report that breaks its own
+/// rules (see `shutdown_problems`).
 ///
 /// Events after `elapsed_ms` are no problem: a job the caller stopped waiting for may run
 /// on to its end before the report is printed (blocking work under a timeout does).
@@ -287,6 +348,64 @@ pub fn problems(report: &Report) -> Vec<String> {
             report.pattern
         )),
         _ => {}
+    }
+    if report.pattern == SHUTDOWN {
+        problems.extend(shutdown_problems(report));
+    } else if report.outcome == Outcome::Interrupted {
+        problems.push(format!(
+            "outcome `interrupted` in a {} report: only a shutdown run is interrupted",
+            report.pattern
+        ));
+    }
+    problems
+}
+
+/// The rules of a `shutdown` report: it is `ok` when every job ended before the signal,
+/// else `interrupted`, with the interrupted jobs `pending`; a job's failure is one of the
+/// `results`, never the outcome's error; a pending job was cancelled (or never started,
+/// when the signal came first), and a received job ended by itself.
+fn shutdown_problems(report: &Report) -> Vec<String> {
+    let mut problems = Vec::new();
+    match report.outcome {
+        Outcome::Interrupted if report.pending.is_empty() => problems.push(
+            "an interrupted shutdown report with no pending job: what was interrupted?".to_owned(),
+        ),
+        Outcome::Ok if !report.pending.is_empty() => problems.push(format!(
+            "pending jobs {:?} in a shutdown report that was not interrupted",
+            report.pending
+        )),
+        Outcome::Interrupted | Outcome::Ok => {}
+        other => problems.push(format!(
+            "a shutdown report is `ok` or `interrupted`, not `{}`",
+            format!("{other:?}").to_lowercase()
+        )),
+    }
+    if report.error.is_some() || !report.failed_jobs.is_empty() {
+        problems
+            .push("a shutdown report with an error: failures are received as results".to_owned());
+    }
+    // One pass over the events, then one look per job: linear in the jobs.
+    let jobs = report
+        .events
+        .iter()
+        .map(|e| e.job)
+        .chain(report.pending.iter().copied())
+        .chain(report.results.iter().map(|r| r.job))
+        .max()
+        .map_or(0, |job| job + 1);
+    let states = report.states(jobs);
+    for &job in &report.pending {
+        match states[job] {
+            JobState::Ended(state) if state != EventKind::Cancelled => {
+                problems.push(format!("pending job {job} {}", state.as_str()));
+            }
+            _ => {}
+        }
+    }
+    for received in &report.results {
+        if states[received.job] == JobState::Ended(EventKind::Cancelled) {
+            problems.push(format!("job {} was received, yet cancelled", received.job));
+        }
     }
     problems
 }

@@ -169,3 +169,69 @@ fn a_bad_block_list_is_a_one_line_usage_error() {
         }
     });
 }
+
+/// The `shutdown` pattern's own flags, `--interrupt-after S` and `--grace S`: durations,
+/// refused like every other. (`environment.rs` checks that every other pattern refuses them,
+/// with a message naming the patterns that read them.)
+const BAD_SHUTDOWN: &[(&str, &[&str])] = &[
+    ("--interrupt-after", &["--interrupt-after", "-1"]),
+    ("--interrupt-after", &["--interrupt-after", "nan"]),
+    ("--interrupt-after", &["--interrupt-after", "inf"]),
+    ("--interrupt-after", &["--interrupt-after", "86401"]),
+    ("--interrupt-after", &["--interrupt-after", "soon"]),
+    ("--interrupt-after", &["--interrupt-after", ""]),
+    ("--grace", &["--scenario", "grace", "--grace", "x"]),
+    ("--grace", &["--scenario", "grace", "--grace", "-0.2"]),
+    ("--grace", &["--grace", "NaN"]),
+    ("--grace", &["--grace", "1e300"]),
+    ("--cleanup", &["--scenario", "grace", "--cleanup", "-1"]),
+];
+
+#[test]
+fn a_bad_interrupt_or_grace_is_a_one_line_usage_error() {
+    let examples: Vec<_> = examples()
+        .into_iter()
+        .filter(|(pattern, _)| pattern == "shutdown")
+        .collect();
+    if examples.is_empty() {
+        println!("skipped: there is no crates/shutdown yet");
+        return;
+    }
+    std::thread::scope(|scope| {
+        for (pattern, runtime) in &examples {
+            scope.spawn(move || {
+                for (flag, args) in BAD_SHUTDOWN {
+                    let output = run(pattern, runtime, args);
+                    let who = format!("{pattern}-{runtime} {args:?}");
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
+                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+                    assert!(stderr.contains(flag), "{who}: {stderr}");
+                    let value = args.last().copied().unwrap_or_default();
+                    assert!(stderr.contains(value), "{who}: {stderr}");
+                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
+                }
+            });
+        }
+    });
+}
+
+/// `--interrupt-after` and `--grace` belong to `shutdown`: cancel-cleanup, which shares its
+/// `--cleanup`, refuses them, and says which pattern reads them.
+#[test]
+fn the_shutdown_flags_are_refused_by_another_pattern() {
+    for runtime in contract::RUNTIMES {
+        for flag in ["--interrupt-after", "--grace"] {
+            let args = ["--scenario", "cleanup", flag, "0.5"];
+            let output = run("cancel-cleanup", runtime, &args);
+            let who = format!("cancel-cleanup-{runtime} {args:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+            assert!(output.stdout.is_empty(), "{who} printed on stdout");
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+            assert!(stderr.contains(flag), "{who}: {stderr}");
+            assert!(stderr.contains("shutdown"), "{who}: {stderr}");
+        }
+    }
+}

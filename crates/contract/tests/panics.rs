@@ -2,7 +2,8 @@
 //! one: the run with `--panic k` tells the same story as the run with `--fail k` (the same
 //! outcome, results, pending jobs, and the same events for every job, the sibling jobs
 //! included), except that the caller's error and job k's ending say `panicked`. The process
-//! neither aborts nor crashes nor hangs, exits 0, and leaves no job running.
+//! neither aborts nor crashes nor hangs, exits 0 (an interrupted `shutdown`: 130), and
+//! leaves no job running.
 //!
 //! `scripts/run-all.sh` panics job 0 of the fast jobs; here the panicking job is also
 //! another one, the one whose ending decides the outcome (the fastest), and one of two
@@ -18,14 +19,16 @@ use contract::{binary, examples, problems, scenarios};
 use shared::{EventKind, Outcome, Received, Report, Value};
 
 /// Job 1 is the fastest (0.1 s): its ending decides gather, wait's `first-exception` and
-/// task-group. The deadline and the cancellation (0.2 s) fall between job 1 and the others.
+/// task-group. The deadline, the cancellation and shutdown's signal (0.2 s) fall between
+/// job 1 and the others.
 const SLOW_FIRST: &str = "--delays 0.5,0.1,0.3 --timeout 0.2 --cancel-after 0.2 --cleanup 0.05 \
-                          --main-delay 0.2";
+                          --main-delay 0.2 --interrupt-after 0.2";
 
 /// Job 0 is the fastest (0.1 s), and ends before the deadline (0.4 s) and the cancellation
 /// (0.3 s): the scenarios that run job 0 alone (`wait-for`, cancel-cleanup) see it end.
+/// Shutdown's signal (0.2 s) interrupts the two others.
 const FAST_FIRST: &str = "--delays 0.1,0.5,0.3 --timeout 0.4 --cancel-after 0.3 --cleanup 0.05 \
-                          --main-delay 0.2";
+                          --main-delay 0.2 --interrupt-after 0.2";
 
 /// One comparison: the jobs, the failing run's flags, the panicking run's flags, and the
 /// jobs that panic in the second.
@@ -142,7 +145,9 @@ fn json_run(pattern: &str, runtime: &str, args: &[&str]) -> Result<Report, Strin
     args.push("--json");
     let output = run_or_hang(pattern, runtime, &args)?;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.code() != Some(0) {
+    // 0, or for an interrupted `shutdown`, the signal's status (checked against the
+    // report's outcome below).
+    if !contract::exits_with_a_report(pattern, output.status.code()) {
         return Err(format!("exited with {:?}: {stderr}", output.status));
     }
     // A simulated panic prints one line; a real one (or an abort) would print more.
@@ -162,6 +167,7 @@ fn json_run(pattern: &str, runtime: &str, args: &[&str]) -> Result<Report, Strin
     if let Some(warning) = report.leak_warning() {
         found.push(warning);
     }
+    found.extend(contract::exit_status_problem(&report, output.status.code()));
     if !found.is_empty() {
         return Err(found.join("; "));
     }

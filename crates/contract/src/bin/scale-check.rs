@@ -6,11 +6,16 @@
 //! ```text
 //! scripts/scale-check.sh                       # N = 20 000 and 200 000, release binaries
 //! scripts/scale-check.sh --jobs 100000         # N = 100 000 and 1 000 000
+//! scripts/scale-check.sh shutdown gather       # only these patterns' examples
 //! ```
 //!
 //! It builds the examples with `--release` first (a few minutes the first time): optimised
 //! code runs the big sizes in a fraction of a second, so that the two sizes sit far apart and
 //! a quadratic path, which costs seconds there, stands out.
+//!
+//! `shutdown` runs jobs of a minute that its own SIGINT interrupts after 0.1 s, and counts
+//! the exit status 130 as success: the cost measured is the signal's, every job's cleanup
+//! (of no time; in `grace`, abandoned after 0.05 s) and the report.
 //!
 //! The ratio, not a time, is what it judges, so a loaded machine slows both runs alike;
 //! the limit (40, against 10 for a linear program) leaves room for the noise of one busy
@@ -33,16 +38,31 @@ const LIMIT: Duration = Duration::from_secs(300);
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut small: usize = 20_000;
+    let mut only: Vec<String> = Vec::new();
     while let Some(arg) = args.next() {
+        if !arg.starts_with('-') {
+            only.push(arg);
+            continue;
+        }
         match (arg.as_str(), args.next().map(|n| n.parse())) {
             ("--jobs", Some(Ok(n))) if n > 0 => small = n,
             _ => {
-                eprintln!("usage: scale-check [--jobs N]   (runs N and 10 x N jobs)");
+                eprintln!(
+                    "usage: scale-check [--jobs N] [PATTERN...]   (runs N and 10 x N jobs, of \
+                     every pattern when none is named)"
+                );
                 std::process::exit(2);
             }
         }
     }
-    let examples = examples();
+    let examples: Vec<(String, String)> = examples()
+        .into_iter()
+        .filter(|(pattern, _)| only.is_empty() || only.contains(pattern))
+        .collect();
+    if examples.is_empty() {
+        eprintln!("error: no example packages found under crates/ (for {only:?})");
+        std::process::exit(1);
+    }
     build(&examples);
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -100,18 +120,21 @@ fn main() {
     }
 }
 
-/// Runs one example with `jobs` jobs of 0.1 s (0 s when they cannot all sleep at once) and
-/// these arguments, its output thrown away, and returns how long it took, or what went
-/// wrong.
+/// Runs one example with `jobs` jobs of 0.1 s (0 s when they cannot all sleep at once;
+/// shutdown's, see [`shutdown_flags`]) and these arguments, its output thrown away, and
+/// returns how long it took, or what went wrong.
 fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Duration, String> {
-    let delay = if waits_in_turn(pattern, args) {
-        "0"
+    let (delay, flags) = if pattern == "shutdown" {
+        ("60", shutdown_flags(args))
+    } else if waits_in_turn(pattern, args) {
+        ("0", &[][..])
     } else {
-        "0.1"
+        ("0.1", &[][..])
     };
     let mut command = Command::new(release_binary(pattern, runtime));
     command
         .args(["--tasks", &jobs.to_string(), "--delay", delay])
+        .args(flags)
         .args(args)
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::null())
@@ -123,7 +146,7 @@ fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Dura
         .map_err(|err| format!("cannot start: {err}"))?;
     loop {
         if let Some(status) = child.try_wait().map_err(|err| err.to_string())? {
-            if !status.success() {
+            if !contract::exits_with_a_report(pattern, status.code()) {
                 return Err(format!("{jobs} jobs: exited with {status}"));
             }
             return Ok(start.elapsed());
@@ -143,6 +166,25 @@ fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Dura
 /// (`blocked` and blocking's `timeout` block only a job or two: they keep the delay.)
 fn waits_in_turn(pattern: &str, args: &[&str]) -> bool {
     args.contains(&"sequential") || (pattern == "blocking" && args.contains(&"to-thread"))
+}
+
+/// The shutdown runs: their jobs (of a minute) are interrupted after 0.1 s, as briefly as
+/// the other patterns' jobs sleep, by the program's own SIGINT (it exits 130); their
+/// cleanups take no time, and in `grace` take a minute and are abandoned after 0.05 s. So
+/// the run measures the signal, every job's cleanup and the report, not the jobs' sleep.
+fn shutdown_flags(args: &[&str]) -> &'static [&'static str] {
+    if args.contains(&"grace") {
+        &[
+            "--interrupt-after",
+            "0.1",
+            "--cleanup",
+            "60",
+            "--grace",
+            "0.05",
+        ]
+    } else {
+        &["--interrupt-after", "0.1", "--cleanup", "0"]
+    }
 }
 
 /// Builds every example with `--release`, or exits with status 1 if that fails.
