@@ -187,6 +187,13 @@ pub struct Args {
     /// `blocked`; default job 0).
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub block: Option<String>,
+    /// How many workers take the jobs from the queue (queue; default 3).
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub workers: Option<String>,
+    /// How many jobs the queue holds before the producer's put waits (queue `bounded`;
+    /// default 1).
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
+    pub maxsize: Option<String>,
     /// Print the JSON report of the contract instead of the human output.
     #[arg(long)]
     pub json: bool,
@@ -385,6 +392,10 @@ pub struct Config {
     pub seed: u64,
     /// The jobs that block their thread (`--block`, default job 0), sorted.
     pub block: Vec<usize>,
+    /// How many workers take the jobs from the queue (`--workers`, default 3).
+    pub workers: usize,
+    /// How many jobs the bounded queue holds (`--maxsize`, default 1).
+    pub maxsize: usize,
     /// `--json`.
     pub json: bool,
 }
@@ -412,6 +423,8 @@ impl Config {
             main_delay: Duration::from_millis(500),
             seed: 42,
             block: vec![0],
+            workers: 3,
+            maxsize: 1,
             json: false,
         }
     }
@@ -484,11 +497,13 @@ const OPTIONAL_FLAGS: &[(&str, &str)] = &[
     ("block", "--block"),
     ("interrupt_after", "--interrupt-after"),
     ("grace", "--grace"),
+    ("workers", "--workers"),
+    ("maxsize", "--maxsize"),
 ];
 
 impl Args {
     /// The optional flags given on the command line, with their values.
-    fn optional_given(&self) -> [(&'static str, Option<&str>); 8] {
+    fn optional_given(&self) -> [(&'static str, Option<&str>); 10] {
         [
             ("--timeout", self.timeout.as_deref()),
             ("--cancel-after", self.cancel_after.as_deref()),
@@ -498,6 +513,8 @@ impl Args {
             ("--block", self.block.as_deref()),
             ("--interrupt-after", self.interrupt_after.as_deref()),
             ("--grace", self.grace.as_deref()),
+            ("--workers", self.workers.as_deref()),
+            ("--maxsize", self.maxsize.as_deref()),
         ]
     }
 
@@ -559,6 +576,19 @@ impl Args {
             main_delay: duration("--main-delay", &self.main_delay, 0.5)?,
             seed,
             block,
+            workers: count(
+                "--workers",
+                self.workers.as_deref(),
+                3,
+                "a queue needs at least one worker to take its jobs",
+            )?,
+            maxsize: count(
+                "--maxsize",
+                self.maxsize.as_deref(),
+                1,
+                "a bounded queue holds at least one job (asyncio's maxsize=0 means \
+                 unbounded: that is --scenario workers)",
+            )?,
             json: self.json,
         })
     }
@@ -641,6 +671,28 @@ fn check_seconds(text: &str) -> Result<Duration, String> {
         Err("a duration must be at most a day (86400 seconds)".to_owned())
     } else {
         Ok(Duration::from_secs_f64(value))
+    }
+}
+
+/// Parses a count such as `--workers 3`: a whole number from 1 to [`MAX_TASKS`] (a queue
+/// never needs more workers, or more room, than it has jobs), `default` when not given;
+/// `zero` says why 0 is refused.
+fn count(
+    flag: &'static str,
+    text: Option<&str>,
+    default: usize,
+    zero: &str,
+) -> Result<usize, UsageError> {
+    let Some(text) = text else {
+        return Ok(default);
+    };
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err(UsageError::new(flag, text, zero)),
+        Ok(n) if n <= MAX_TASKS => Ok(n),
+        _ => {
+            let reason = format!("expected a whole number from 1 to {MAX_TASKS}");
+            Err(UsageError::new(flag, text, reason))
+        }
     }
 }
 

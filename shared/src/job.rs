@@ -94,6 +94,7 @@ pub struct Job {
     ending: Ending,
     log: EventLog,
     gate: Option<Gate>,
+    worker: Option<usize>,
 }
 
 impl Job {
@@ -105,6 +106,7 @@ impl Job {
             ending,
             log,
             gate: None,
+            worker: None,
         }
     }
 
@@ -114,6 +116,25 @@ impl Job {
     #[must_use]
     pub fn gated(mut self, gate: Gate) -> Self {
         self.gate = Some(gate);
+        self
+    }
+
+    /// The same job, taken by worker `worker` of a pool: its `started` event names the
+    /// worker (the `queue` pattern's `"worker": w`).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use shared::{Ending, EventLog, Job};
+    ///
+    /// let log = EventLog::new(Instant::now);
+    /// let job = Job::new(0, Duration::ZERO, Ending::Succeed, log.clone()).on_worker(2);
+    /// futures::executor::block_on(job.run(|_| async {})).unwrap();
+    /// assert_eq!(log.events()[0].worker, Some(2));
+    /// assert_eq!(log.events()[1].worker, None);
+    /// ```
+    #[must_use]
+    pub fn on_worker(mut self, worker: usize) -> Self {
+        self.worker = Some(worker);
         self
     }
 
@@ -163,7 +184,7 @@ impl Job {
             log: &self.log,
             ended: false,
         };
-        self.log.record(self.id, EventKind::Started);
+        self.log.record_on(self.id, EventKind::Started, self.worker);
         if let Some(gate) = &self.gate {
             gate.opened().await;
         } else if self.delay.is_zero() {
@@ -221,7 +242,7 @@ impl Job {
             log: &self.log,
             ended: false,
         };
-        self.log.record(self.id, EventKind::Started);
+        self.log.record_on(self.id, EventKind::Started, self.worker);
         match &self.gate {
             Some(gate) => gate.opened_blocking(),
             None => std::thread::sleep(self.delay),

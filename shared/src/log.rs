@@ -39,6 +39,9 @@ pub enum EventKind {
     CleanupFinished,
     /// The job's synchronous finally-step (a `Drop`) ran.
     Finally,
+    /// The producer's `put` of the job returned: the job is on the queue (the `queue`
+    /// pattern's `bounded` scenario, where that `put` waits while the queue is full).
+    Queued,
 }
 
 impl EventKind {
@@ -53,6 +56,7 @@ impl EventKind {
             EventKind::CleanupStarted => "cleanup-started",
             EventKind::CleanupFinished => "cleanup-finished",
             EventKind::Finally => "finally",
+            EventKind::Queued => "queued",
         }
     }
 
@@ -76,6 +80,10 @@ pub struct Event {
     pub event: EventKind,
     /// The name of the OS thread it happened on.
     pub thread: String,
+    /// The worker that took the job, on its `started` event (the `queue` pattern only:
+    /// absent from every other report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<usize>,
 }
 
 /// A shared, append-only log of job events; cloning it is cheap and every clone writes to
@@ -133,10 +141,24 @@ impl EventLog {
     /// Records that `job` did `event`, now, on the current thread, and tells the human
     /// output about it (a `tracing` event, shown only when a subscriber is installed).
     pub fn record(&self, job: usize, event: EventKind) {
+        self.record_on(job, event, None);
+    }
+
+    /// Records that `job` did `event`, as [`EventLog::record`] does, on `worker` when it
+    /// is given: the `queue` pattern's `started` events name the worker that took the job.
+    pub fn record_on(&self, job: usize, event: EventKind, worker: Option<usize>) {
         let Some(inner) = &self.inner else { return };
         let thread = std::thread::current();
         let thread = thread.name().unwrap_or("<unnamed>").to_owned();
-        tracing::info!("Task {}: {}", crate::job_name(job), describe(event));
+        if let Some(worker) = worker {
+            tracing::info!(
+                "Task {}: {} (worker-{worker})",
+                crate::job_name(job),
+                describe(event)
+            );
+        } else {
+            tracing::info!("Task {}: {}", crate::job_name(job), describe(event));
+        }
         // The time is read under the lock, so the log is in time order.
         let mut events = inner.lock();
         let t_ms = ((inner.clock)() - inner.start).as_secs_f64() * 1000.0;
@@ -145,6 +167,7 @@ impl EventLog {
             job,
             event,
             thread,
+            worker,
         });
     }
 
@@ -219,5 +242,6 @@ fn describe(event: EventKind) -> &'static str {
         EventKind::CleanupStarted => "cleaning up",
         EventKind::CleanupFinished => "cleanup done",
         EventKind::Finally => "finally",
+        EventKind::Queued => "queued",
     }
 }

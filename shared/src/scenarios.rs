@@ -4,7 +4,7 @@
 //! Each enum's variants are the `--scenario` names (in kebab-case); the first is the
 //! default. Durations not named here default as the contract says: `--cancel-after` 1 s,
 //! `--cleanup` 0.1 s, `--main-delay` 0.5 s, `--seed` 42, `--block` job 0,
-//! `--interrupt-after` 1 s, `--grace` 0.2 s.
+//! `--interrupt-after` 1 s, `--grace` 0.2 s, `--workers` 3, `--maxsize` 1.
 
 use crate::cli::{Defaults, Scenario};
 
@@ -22,6 +22,7 @@ pub const PATTERN_FLAGS: &[(&str, &[&str])] = &[
     (Scraper::PATTERN, Scraper::FLAGS),
     (Blocking::PATTERN, Blocking::FLAGS),
     (Shutdown::PATTERN, Shutdown::FLAGS),
+    (Queue::PATTERN, Queue::FLAGS),
 ];
 
 /// Whether `pattern` reads the shared flag `flag` (e.g. `"--timeout"`): always for the
@@ -264,5 +265,29 @@ impl Scenario for Shutdown {
             Shutdown::CtrlC => jobs,
             Shutdown::Grace => jobs.cleanup(0.5),
         }
+    }
+}
+
+/// `queue`: `asyncio.Queue` and a pool of workers looping on `await queue.get()`, the
+/// example of asyncio's queue documentation; and a bounded queue, whose `put` waits while
+/// it is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Queue {
+    /// Every job on an unbounded queue, `--workers` workers take them in order; the first
+    /// free worker takes the next job.
+    Workers,
+    /// The same, with a producer that puts the jobs on a queue of `--maxsize` jobs, and
+    /// waits while it is full.
+    Bounded,
+}
+
+impl Scenario for Queue {
+    const PATTERN: &'static str = "queue";
+    const FLAGS: &'static [&'static str] = &["--workers", "--maxsize"];
+    const PYTHON: &'static str =
+        "asyncio.Queue(maxsize); workers looping on await queue.get(); await queue.join()";
+
+    fn defaults(self) -> Defaults {
+        Defaults::delays(&[1.0, 0.5, 1.5, 0.7, 0.3, 1.2, 0.8, 0.4])
     }
 }

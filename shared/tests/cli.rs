@@ -20,6 +20,8 @@ fn args(pairs: &[(&str, &str)]) -> Args {
             "--main-delay" => args.main_delay = value,
             "--seed" => args.seed = value,
             "--block" => args.block = value,
+            "--workers" => args.workers = value,
+            "--maxsize" => args.maxsize = value,
             other => panic!("no flag {other} in this test"),
         }
     }
@@ -49,6 +51,7 @@ fn no_flags_give_the_scenario_defaults() {
     assert_eq!(config.main_delay, secs(0.5));
     assert_eq!(config.seed, 42);
     assert_eq!(config.block, [0], "job 0 blocks its thread by default");
+    assert_eq!((config.workers, config.maxsize), (3, 1));
     assert!(config.fail.is_empty() && config.panic.is_empty() && !config.json);
 }
 
@@ -64,10 +67,13 @@ fn every_flag_is_read() {
         ("--main-delay", "1e-1"),
         ("--seed", "7"),
         ("--block", "2, 1,2"),
+        ("--workers", " 5"),
+        ("--maxsize", "2"),
     ])
     .resolve(TUTORIAL)
     .unwrap();
     assert_eq!(config.block, [1, 2], "sorted, once each");
+    assert_eq!((config.workers, config.maxsize), (5, 2));
     assert!(config.blocks(2) && !config.blocks(0));
     assert_eq!(config.delays, [secs(0.5), secs(1.25), secs(0.0)]);
     assert_eq!(config.fail, [0, 2], "sorted");
@@ -156,6 +162,12 @@ fn bad_inputs_are_usage_errors_naming_flag_and_value() {
         (&[("--block", "3")], "--block", "3"),
         (&[("--block", "x")], "--block", "x"),
         (&[("--block", "")], "--block", ""),
+        (&[("--workers", "0")], "--workers", "0"),
+        (&[("--workers", "-1")], "--workers", "-1"),
+        (&[("--workers", "2.5")], "--workers", "2.5"),
+        (&[("--workers", "99999999999")], "--workers", "99999999999"),
+        (&[("--maxsize", "0")], "--maxsize", "0"),
+        (&[("--maxsize", "")], "--maxsize", ""),
     ];
     for (input, flag, value) in cases {
         let err = args(input).resolve(TUTORIAL).unwrap_err();

@@ -61,6 +61,7 @@ fn events() -> impl Strategy<Value = Vec<Event>> {
                 job,
                 event,
                 thread: "main".to_owned(),
+                worker: None,
             })
             .collect()
     })

@@ -81,6 +81,7 @@ fn every_event_name_is_the_contracts() {
         CleanupStarted,
         CleanupFinished,
         Finally,
+        Queued,
     ]
     .iter()
     .map(|kind| serde_json::to_string(kind).unwrap())
@@ -94,8 +95,27 @@ fn every_event_name_is_the_contracts() {
         "cleanup-started",
         "cleanup-finished",
         "finally",
+        "queued",
     ];
     assert_eq!(names, expected.map(|name| format!("\"{name}\"")));
+}
+
+#[test]
+fn only_a_worker_s_started_event_names_its_worker() {
+    use shared::{Event, EventKind};
+    let event = |worker| Event {
+        t_ms: 1.0,
+        job: 0,
+        event: EventKind::Started,
+        thread: "main".to_owned(),
+        worker,
+    };
+    let plain = serde_json::to_value(event(None)).unwrap();
+    assert!(plain.get("worker").is_none(), "{plain}");
+    let on_worker = serde_json::to_value(event(Some(2))).unwrap();
+    assert_eq!(on_worker["worker"], 2);
+    let back: Event = serde_json::from_value(plain).unwrap();
+    assert_eq!(back.worker, None);
 }
 
 #[test]

@@ -1,0 +1,77 @@
+//! `cargo run -p queue-tokio`: the command line around the pattern in `lib.rs`: the shared
+//! jobs put on a queue, taken by the workers, and what they returned reported.
+
+use futures::FutureExt as _;
+use queue_tokio::run_workers;
+use shared::{EventKind, Job, Run, Runtime, scenarios::Queue};
+use tokio::sync::mpsc;
+
+fn main() -> anyhow::Result<()> {
+    // Read the command line before any runtime starts, so that a bad flag, or a bad
+    // `TOKIO_WORKER_THREADS`, is a one-line usage error (exit 2), not a panic inside tokio.
+    // The times are read on tokio's clock, the one its timer uses.
+    let (run, scenario) =
+        Run::from_args::<Queue>(Runtime::Tokio, || tokio::time::Instant::now().into_std());
+    run_scenario(&run, scenario)
+}
+
+// `#[tokio::main]` builds a multi-threaded runtime (one worker thread per core), runs
+// this function on it, and shuts it down when the function returns. The workers run in
+// this function's own task, as asyncio's run on its one thread.
+#[tokio::main]
+async fn run_scenario(run: &Run, scenario: Queue) -> anyhow::Result<()> {
+    let jobs = run.jobs();
+    let total = jobs.len();
+    let workers = run.config().workers;
+    // What a worker does with a job: runs it, its `started` event naming the worker. A
+    // panic comes back as the job's error (`job 4 panicked`), as a failure does, and the
+    // worker goes on to the next job.
+    let work = |worker, job: Job| {
+        let id = job.id();
+        let run = job.on_worker(worker).run_caught(tokio::time::sleep);
+        run.map(move |result| (id, result))
+    };
+
+    let done = match scenario {
+        Queue::Workers => {
+            tracing::info!("{total} jobs on the queue, {workers} workers");
+            // `queue.put_nowait(job)` for every job, before the workers start. tokio's
+            // unbounded channel is another type (`UnboundedReceiver`); a bounded one with
+            // room for every job is the same queue here, and `try_send` never waits.
+            let (queue, taken) = mpsc::channel(total.max(1));
+            for job in jobs {
+                queue.try_send(job)?;
+            }
+            // Dropping the only sender closes the queue: the workers stop once it is empty.
+            drop(queue);
+            run_workers(taken, workers, work).await
+        }
+        Queue::Bounded => {
+            // A queue never holds more than every job: a larger `--maxsize` is the same.
+            let maxsize = run.config().maxsize.min(total).max(1);
+            tracing::info!("{total} jobs put on a queue of {maxsize}, {workers} workers");
+            let (queue, taken) = mpsc::channel(maxsize);
+            let log = run.log();
+            let producer = async move {
+                for job in jobs {
+                    let id = job.id();
+                    // `await queue.put(job)`: waits while the queue is full.
+                    queue.send(job).await?;
+                    log.record(id, EventKind::Queued);
+                }
+                // `queue` is dropped here: closed, and the workers stop once it is empty.
+                anyhow::Ok(())
+            };
+            let (put, done) = tokio::join!(producer, run_workers(taken, workers, work));
+            put?;
+            done
+        }
+    };
+    tracing::info!("every job done; the queue is closed, every worker has stopped");
+    run.finish(|report| {
+        for (job, result) in &done {
+            report.received(*job, result);
+        }
+    })?;
+    Ok(())
+}
