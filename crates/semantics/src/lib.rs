@@ -328,6 +328,60 @@ pub const ROWS: &[Row] = &[
                does not tie it to its parent in Rust: on tokio and async-std, the awaited child \
                outlives its cancelled parent.",
     },
+    Row {
+        id: "worker-panic",
+        behaviour: "A worker of a queue dies (panic / exception) mid-item: who notices?",
+        note: "A worker that panics takes only its own task down: the process, the runtime and \
+               the other workers go on, and the pool is one worker short from then on (async-std's \
+               documentation speaks of a \"panic = abort\" model, but its executor catches a \
+               task's panic like the others). Its item goes with it: nothing puts it back on the \
+               queue. Nobody is told but the panic hook, unless something awaits the workers: \
+               keep their handles (a tokio `JoinSet`, a `Vec` of async-std `JoinHandle`s or smol \
+               `Task`s) and await them once the queue is closed, and read the results until \
+               their channel closes, which it does one result short instead of hanging. Better, \
+               catch the panic around each item (`AssertUnwindSafe(work).catch_unwind()`), so \
+               that it becomes a result like an error and its worker goes on: the `queue` \
+               examples do (`queue --panic 4`). In asyncio, the worker task ends with the \
+               exception and its `task_done()` never comes, so `await queue.join()` waits \
+               forever, and a worker written as the docs' is would leave it there. Catch around the \
+               work (`except Exception`) and call `task_done()` in a `finally:`; and where a \
+               worker can die all the same, race the join with the workers \
+               (`asyncio.wait({join, *workers}, return_when=FIRST_COMPLETED)`, `join` a task of \
+               `queue.join()`: a worker ends only by an exception).",
+    },
+    Row {
+        id: "receiver-dropped",
+        behaviour: "Every receiver dropped: does `send` fail at once?",
+        note: "Rust's channels know their receivers: once the last one is gone (its workers \
+               panicked, or the consumer returned early), `send` hands the item back in its \
+               error, so a producer learns that nobody reads any more and can stop. async-channel's \
+               `close()` does the same from either side, and tokio's `Receiver::close()` from the \
+               receiver's, except that the receivers still get what is queued. What is still \
+               queued when the last receiver goes differs: tokio drops it there and then, and \
+               async-channel (async-std's and smol's channel) only once the last sender is \
+               dropped too. So a request that carries a oneshot sender for its reply tells its \
+               caller at once on tokio (the caller's `.await` on the reply gives an error), but \
+               on async-std and smol, a caller that keeps a sender of the queue while it awaits \
+               its reply waits forever. asyncio's `Queue` has no notion of readers: a producer \
+               whose workers all died puts on an unbounded queue forever (it grows without \
+               end) and waits forever on a full one. Race a `put` that can wait with the workers \
+               (`asyncio.wait({put, *workers}, return_when=FIRST_COMPLETED)`, `put` a task), or, \
+               from Python 3.13, call `queue.shutdown()` when the consumers stop: `put` then \
+               raises `QueueShutDown`.",
+    },
+    Row {
+        id: "capacity-zero",
+        behaviour: "A queue of capacity 0 (`mpsc::channel(0)`, `bounded(0)`, \
+                    `asyncio.Queue(maxsize=0)`)",
+        note: "In asyncio, `maxsize=0`, the default, means no limit, and so does a negative \
+               one; in Rust a bounded channel needs room for one item at least, and neither tokio \
+               nor async-channel has a rendezvous channel of capacity 0 (Go's `make(chan T)`). \
+               Port `asyncio.Queue()` to `mpsc::unbounded_channel()` / `unbounded()`, and \
+               `asyncio.Queue(maxsize)` to `mpsc::channel(maxsize)` / `bounded(maxsize)` only \
+               once `maxsize` is known to be 1 or more: a size read from a configuration that \
+               meant \"no limit\" in Python panics in Rust. The `queue` examples refuse \
+               `--maxsize 0` as a usage error.",
+    },
 ];
 
 /// The test in `tests/matrix.rs` that proves a cell, e.g. `tokio_dropped_handle`.
@@ -497,7 +551,9 @@ pub fn render(facts: &Facts) -> String {
          it is expected to go ahead, the probe waits for it up to 30 s: so a loaded machine \
          cannot turn one answer into the other. Where a signal is the point (Ctrl-C), the \
          probe starts the program in a process of its own, waits until it says that its \
-         tasks run, and sends it a real SIGINT.\n"
+         tasks run, and sends it a real SIGINT. Where a queue's worker dies, the probe puts \
+         the items after the one that kills it only once it has died, so that the other \
+         workers surely take them.\n"
     );
     let headings: Vec<&str> = Column::ALL.iter().map(|c| c.heading()).collect();
     let _ = writeln!(out, "| behaviour | {} |", headings.join(" | "));

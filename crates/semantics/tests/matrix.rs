@@ -105,6 +105,18 @@ cells! {
     async_std_nested_cancel: "nested-cancel", AsyncStd;
     smol_nested_cancel: "nested-cancel", Smol;
     asyncio_nested_cancel: "nested-cancel", Asyncio;
+    tokio_worker_panic: "worker-panic", Tokio;
+    async_std_worker_panic: "worker-panic", AsyncStd;
+    smol_worker_panic: "worker-panic", Smol;
+    asyncio_worker_panic: "worker-panic", Asyncio;
+    tokio_receiver_dropped: "receiver-dropped", Tokio;
+    async_std_receiver_dropped: "receiver-dropped", AsyncStd;
+    smol_receiver_dropped: "receiver-dropped", Smol;
+    asyncio_receiver_dropped: "receiver-dropped", Asyncio;
+    tokio_capacity_zero: "capacity-zero", Tokio;
+    async_std_capacity_zero: "capacity-zero", AsyncStd;
+    smol_capacity_zero: "capacity-zero", Smol;
+    asyncio_capacity_zero: "capacity-zero", Asyncio;
 }
 
 /// The committed page is exactly what `scripts/semantics.sh` writes for the facts it

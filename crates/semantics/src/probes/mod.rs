@@ -1132,3 +1132,182 @@ pub async fn interruptible<S: Future<Output = ()>>(
     sleep.await;
     println!("finished");
 }
+
+/// How many workers the work-queue probes spawn.
+pub const POOL_WORKERS: usize = 3;
+/// How many items they put on the queue: `0..POOL_ITEMS`.
+pub const POOL_ITEMS: usize = 9;
+/// The item whose work panics.
+pub const DYING_ITEM: usize = 4;
+
+/// The work on one item of the worker-panic probes: it awaits once (so the worker dies
+/// mid-item, past an `.await`, as real work does), then returns its item.
+///
+/// # Panics
+///
+/// On [`DYING_ITEM`], on purpose.
+pub async fn pool_item(item: usize) -> usize {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    assert_ne!(item, DYING_ITEM, "item {item} panics");
+    item
+}
+
+/// Waits, with the runtime's own `sleep`, until `done()` holds: whether it did within
+/// [`PATIENCE`].
+pub async fn wait_until<S: Future<Output = ()>>(
+    done: impl Fn() -> bool,
+    sleep: impl Fn(Duration) -> S,
+) -> bool {
+    let start = std::time::Instant::now();
+    while !done() {
+        if start.elapsed() > PATIENCE {
+            return false;
+        }
+        sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
+/// Feeds a pool of workers whose item [`DYING_ITEM`] panics: the items up to it, then,
+/// once the panic hook has seen the panic, the rest, so that every item after it is taken
+/// by a worker that outlived the dead one; then it drops `queue`, its last sender, which
+/// closes the queue. `send` puts one item on it.
+pub async fn feed_pool<Q, S: Future<Output = ()>>(
+    queue: Q,
+    send: impl Fn(&Q, usize),
+    panics: &AtomicUsize,
+    sleep: impl Fn(Duration) -> S,
+) {
+    for item in 0..=DYING_ITEM {
+        send(&queue, item);
+    }
+    wait_until(|| panics.load(Ordering::SeqCst) > 0, sleep).await;
+    for item in DYING_ITEM + 1..POOL_ITEMS {
+        send(&queue, item);
+    }
+    drop(queue);
+}
+
+/// What a worker-panic probe saw.
+#[derive(Debug, Default)]
+pub struct PoolSeen {
+    /// How many times the panic hook ran.
+    pub hook_calls: usize,
+    /// The items whose results came back, in the order they came.
+    pub done: Vec<usize>,
+    /// Whether the results' channel closed (every worker gone) within [`PATIENCE`].
+    pub closed: bool,
+    /// How many workers' handles reported a panic, and how many a normal end.
+    pub panicked: usize,
+    /// See [`PoolSeen::panicked`].
+    pub ended: usize,
+}
+
+/// A worker-panic cell: `notice` is how the dead worker's handle tells of the panic, in the
+/// table's words. That the probe says anything at all shows that the process went on.
+pub fn worker_panic_fact(seen: &PoolSeen, notice: &str) -> String {
+    let printed = match seen.hook_calls {
+        1 => "the panic hook prints it".to_owned(),
+        n => format!("the panic hook runs {n} times"),
+    };
+    let mut done = seen.done.clone();
+    done.sort_unstable();
+    let rest: Vec<usize> = (0..POOL_ITEMS).filter(|&item| item != DYING_ITEM).collect();
+    let drained = if done == rest {
+        "the others drain the rest".to_owned()
+    } else {
+        format!("the items done: {done:?}")
+    };
+    let lost = match (done.contains(&DYING_ITEM), seen.closed) {
+        (false, true) => "its item is lost (the results end one short)",
+        (false, false) => "its item is lost, and the results' channel never closes",
+        (true, _) => "its item is done all the same",
+    };
+    let told = if seen.panicked == 1 && seen.ended == POOL_WORKERS - 1 {
+        notice.to_owned()
+    } else {
+        format!(
+            "{} handles report a panic, {} a normal end",
+            seen.panicked, seen.ended
+        )
+    };
+    format!("the process goes on, {printed}; {drained}; {lost}; {told}")
+}
+
+/// What a receiver-dropped probe saw on one channel.
+#[derive(Debug, Default)]
+pub struct SendSeen {
+    /// A `send` with room, after every receiver was dropped, failed in its first poll and
+    /// handed the item back.
+    pub fails_at_once: bool,
+    /// A `send` that was waiting for room when the last receiver was dropped woke with the
+    /// error and the item (within [`PATIENCE`]).
+    pub waiting_wakes: bool,
+    /// When the item still queued was dropped.
+    pub queued: Queued,
+}
+
+/// When an item still queued in a channel whose last receiver was dropped is dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Queued {
+    /// With the last receiver: its guard had run by the time the drop returned.
+    WithReceiver,
+    /// Only once the last sender was dropped too.
+    WithSender,
+    /// Not even then.
+    #[default]
+    Never,
+}
+
+impl Queued {
+    /// From whether the item's guard had run after the last receiver's drop, and after the
+    /// last sender's.
+    pub fn seen(after_receiver: bool, after_sender: bool) -> Self {
+        match (after_receiver, after_sender) {
+            (true, _) => Queued::WithReceiver,
+            (false, true) => Queued::WithSender,
+            (false, false) => Queued::Never,
+        }
+    }
+}
+
+/// A receiver-dropped cell; `error` is the error as the runtime spells it.
+pub fn receiver_dropped_fact(seen: &SendSeen, error: &str) -> String {
+    let send = match (seen.fails_at_once, seen.waiting_wakes) {
+        (true, true) => format!(
+            "yes: `send` gives `{error}` at once, even with room, and a waiting `send` wakes \
+             with it"
+        ),
+        (at_once, wakes) => {
+            format!(
+                "`send` fails at once: {at_once}; a waiting `send` wakes with the error: {wakes}"
+            )
+        }
+    };
+    let queued = match seen.queued {
+        Queued::WithReceiver => "what is queued is dropped with the receiver",
+        Queued::WithSender => "what is queued stays until the last sender is dropped too",
+        Queued::Never => "what is queued is never dropped",
+    };
+    format!("{send}; {queued}")
+}
+
+/// What a bounded channel of capacity 0 did when it was made: its panic's message, or
+/// that it was made.
+pub fn capacity_zero_fact<T>(make: impl FnOnce() -> T + std::panic::UnwindSafe) -> String {
+    quiet_panics();
+    match std::panic::catch_unwind(make) {
+        Err(payload) => format!("panics: \"{}\"", panic_message(&*payload)),
+        Ok(_) => "it is made".to_owned(),
+    }
+}

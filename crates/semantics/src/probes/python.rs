@@ -593,6 +593,118 @@ async def main():
 asyncio.run(main())
 "#;
 
+const WORKER_PANIC: &str = r#"
+import asyncio, gc
+done = []
+async def worker(queue):
+    # The docs' worker: `task_done()` after the work, which raises for item 4.
+    while True:
+        item = await queue.get()
+        await asyncio.sleep(0)  # mid-item
+        if item == 4:
+            raise RuntimeError("item 4")
+        done.append(item)
+        queue.task_done()
+async def until(condition):
+    for _ in range(int(PATIENCE / 0.01)):
+        if condition():
+            return True
+        await asyncio.sleep(0.01)
+    return condition()
+async def main():
+    logged = []
+    asyncio.get_running_loop().set_exception_handler(
+        lambda loop, context: logged.append(context.get("message") or ""))
+    queue = asyncio.Queue()
+    workers = [asyncio.create_task(worker(queue)) for _ in range(3)]
+    # The items up to the one that raises, then, once a worker has died, the rest.
+    for item in range(5):
+        queue.put_nowait(item)
+    await until(lambda: any(w.done() for w in workers))
+    for item in range(5, 9):
+        queue.put_nowait(item)
+    drained = await until(lambda: sorted(done) == [0, 1, 2, 3, 5, 6, 7, 8])
+    dead = [w for w in workers if w.done()]
+    try:
+        await asyncio.wait_for(queue.join(), QUIET)
+        joined = "returns"
+    except TimeoutError:
+        joined = "waits forever"
+    silent = not logged
+    # The docs' ending: cancel the workers, then gather them.
+    for w in workers:
+        w.cancel()
+    results = await asyncio.gather(*workers, return_exceptions=True)
+    returned = sum(isinstance(r, RuntimeError) for r in results)
+    # A worker task nobody awaits: its exception is logged when the task is collected.
+    lone = asyncio.Queue()
+    task = asyncio.create_task(worker(lone))
+    lone.put_nowait(4)
+    await until(task.done)
+    del task
+    gc.collect()
+    collected = any("never retrieved" in m for m in logged)
+    if (len(dead) == 1 and drained and 4 not in done and joined == "waits forever"
+            and silent and returned == 1 and collected):
+        print("the task ends with the exception; the others drain the rest; its item is lost "
+              "and `await queue.join()` waits forever (no `task_done()`); awaiting the task "
+              "raises it (the docs' `gather(..., return_exceptions=True)` returns it, unraised), "
+              "else 'Task exception was never retrieved' when collected")
+    else:
+        print(f"dead: {len(dead)}, done: {sorted(done)}, `queue.join()` {joined}, logged "
+              f"before: {not silent}, returned by gather: {returned}, logged when "
+              f"collected: {collected}")
+asyncio.run(main())
+"#;
+
+const RECEIVER_DROPPED: &str = r#"
+import asyncio
+async def main():
+    unbounded, full = asyncio.Queue(), asyncio.Queue(maxsize=1)
+    for queue in (unbounded, full):
+        # The queue's only reader takes one item and is gone.
+        reader = asyncio.create_task(queue.get())
+        await queue.put(0)
+        await reader
+    for item in range(10_000):
+        await unbounded.put(item)
+    kept_all = unbounded.qsize() == 10_000
+    await full.put(1)
+    try:
+        await asyncio.wait_for(full.put(2), QUIET)
+        waits = False
+    except TimeoutError:
+        waits = True
+    if kept_all and waits:
+        print("no: a `Queue` knows no readers: `put` succeeds forever on an unbounded one, "
+              "waits forever on a full one")
+    else:
+        print(f"unbounded: kept {unbounded.qsize()} items; full: `put` waits: {waits}")
+asyncio.run(main())
+"#;
+
+const CAPACITY_ZERO: &str = r#"
+import asyncio
+def returns_at_once(put):
+    # Runs the coroutine by hand: `StopIteration` at its first step means it never waited.
+    try:
+        put.send(None)
+    except StopIteration:
+        return True
+    put.close()
+    return False
+async def main():
+    zero, negative = asyncio.Queue(maxsize=0), asyncio.Queue(maxsize=-1)
+    never_waits = all(returns_at_once(queue.put(item))
+                      for queue in (zero, negative) for item in range(10_000))
+    unbounded = all(q.qsize() == 10_000 and not q.full() for q in (zero, negative))
+    if never_waits and unbounded and asyncio.Queue().maxsize == 0:
+        print("no limit: `maxsize=0`, the default (or less), means unbounded; `put` never waits")
+    else:
+        print(f"sizes {zero.qsize()}, {negative.qsize()}; `put` never waited: {never_waits}")
+asyncio.run(main())
+"#;
+
 /// The program for each row; each prints one line, its fact.
 fn program(row: &str) -> Option<&'static str> {
     Some(match row {
@@ -615,6 +727,9 @@ fn program(row: &str) -> Option<&'static str> {
         "tokio-elsewhere" => TOKIO_ELSEWHERE,
         "ctrl-c" => CTRL_C,
         "nested-cancel" => NESTED_CANCEL,
+        "worker-panic" => WORKER_PANIC,
+        "receiver-dropped" => RECEIVER_DROPPED,
+        "capacity-zero" => CAPACITY_ZERO,
         _ => return None,
     })
 }

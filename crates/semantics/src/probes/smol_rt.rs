@@ -37,6 +37,9 @@ pub fn probe(row: &str) -> String {
         "tokio-elsewhere" => tokio_elsewhere(),
         "ctrl-c" => super::ctrl_c("smol"),
         "nested-cancel" => nested_cancel(),
+        "worker-panic" => worker_panic(),
+        "receiver-dropped" => receiver_dropped(),
+        "capacity-zero" => super::capacity_zero_fact(|| smol::channel::bounded::<u32>(0)),
         other => format!("no probe for {other}"),
     }
 }
@@ -554,6 +557,105 @@ fn nested_cancel() -> String {
     } else {
         format!("{fact} by `cancel().await`; by dropping its `Task`: {dropped:?}")
     }
+}
+
+/// The usual pool: spawned workers that each clone the `smol::channel` receiver and send
+/// their results on a channel the probe reads until every worker is gone; one item
+/// panics. Then the probe awaits each worker's `Task`.
+fn worker_panic() -> String {
+    let panics = super::count_panics();
+    block_on(async {
+        let (items, queue) = smol::channel::unbounded();
+        let (results, done) = smol::channel::unbounded();
+        let workers: Vec<Task<()>> = (0..super::POOL_WORKERS)
+            .map(|_| {
+                let (queue, results) = (queue.clone(), results.clone());
+                smol::spawn(async move {
+                    while let Ok(item) = queue.recv().await {
+                        let _ = results.send(super::pool_item(item).await).await;
+                    }
+                })
+            })
+            .collect();
+        drop((queue, results));
+        // An unbounded queue: a send cannot wait, nor fail while a worker lives.
+        super::feed_pool(
+            items,
+            |items, item| {
+                let _ = items.try_send(item);
+            },
+            &panics,
+            sleep,
+        )
+        .await;
+        let mut seen = super::PoolSeen::default();
+        let mut collected = Vec::new();
+        seen.closed = async {
+            while let Ok(item) = done.recv().await {
+                collected.push(item);
+            }
+            true
+        }
+        .or(async {
+            sleep(super::PATIENCE).await;
+            false
+        })
+        .await;
+        seen.done = collected;
+        seen.hook_calls = panics.load(std::sync::atomic::Ordering::SeqCst);
+        for worker in workers {
+            match AssertUnwindSafe(worker).catch_unwind().await {
+                Ok(()) => seen.ended += 1,
+                Err(_) => seen.panicked += 1,
+            }
+        }
+        super::worker_panic_fact(&seen, "awaiting its `Task` panics again")
+    })
+}
+
+/// `channel::bounded(1)`, full, with a `send` waiting for room, when its receiver is
+/// dropped; then a `send` on a channel with room and no receiver. The items are guards, so
+/// that the probe sees when they are dropped.
+fn receiver_dropped() -> String {
+    use smol::channel::SendError;
+    block_on(async {
+        let mut seen = super::SendSeen::default();
+        // A full channel of one place, a `send` waiting for room, and the receiver dropped.
+        let (queued, waiting) = (Flag::new(), Flag::new());
+        let (tx, rx) = smol::channel::bounded(1);
+        let filled = tx.send(Guard(queued.clone())).await.is_ok();
+        let with_receiver = {
+            let mut send = pin!(tx.send(Guard(waiting.clone())));
+            let was_waiting = futures::poll!(send.as_mut()).is_pending();
+            drop(rx);
+            let with_receiver = queued.get();
+            let woke = async { Some(send.await) }
+                .or(async {
+                    sleep(super::PATIENCE).await;
+                    None
+                })
+                .await;
+            if let Some(Err(SendError(item))) = woke {
+                // The error holds the item: it has not been dropped.
+                seen.waiting_wakes = filled && was_waiting && !waiting.get();
+                drop(item);
+            }
+            with_receiver
+        };
+        // The last sender dropped too: now the channel itself goes.
+        drop(tx);
+        seen.queued = super::Queued::seen(with_receiver, queued.get());
+        // A channel with room, and no receiver.
+        let (tx, rx) = smol::channel::bounded(2);
+        drop(rx);
+        let kept = Flag::new();
+        let mut send = pin!(tx.send(Guard(kept.clone())));
+        if let Poll::Ready(Err(SendError(item))) = futures::poll!(send.as_mut()) {
+            seen.fails_at_once = !kept.get();
+            drop(item);
+        }
+        super::receiver_dropped_fact(&seen, "Err(SendError(item))")
+    })
 }
 
 /// The programs a probe runs in a process of its own.

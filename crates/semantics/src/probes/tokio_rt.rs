@@ -34,6 +34,9 @@ pub fn probe(row: &str) -> String {
         "tokio-elsewhere" => tokio_elsewhere(),
         "ctrl-c" => super::ctrl_c("tokio"),
         "nested-cancel" => nested_cancel(),
+        "worker-panic" => worker_panic(),
+        "receiver-dropped" => receiver_dropped(),
+        "capacity-zero" => super::capacity_zero_fact(|| tokio::sync::mpsc::channel::<u32>(0)),
         other => format!("no probe for {other}"),
     }
 }
@@ -563,6 +566,102 @@ fn nested_cancel() -> String {
         owned => format!("in a `JoinSet` owned by the parent: {owned:?}"),
     };
     format!("{}; {owned}", super::plain_children_part(awaited, kept))
+}
+
+/// The usual pool: workers spawned into a `JoinSet`, sharing the one `mpsc` receiver behind
+/// an `Arc<tokio::sync::Mutex>`, each sending its results on a channel the probe reads
+/// until every worker is gone; one item panics. Then the probe drains the `JoinSet`.
+fn worker_panic() -> String {
+    let rt = runtime();
+    let panics = super::count_panics();
+    rt.block_on(async {
+        let (items, queue) = tokio::sync::mpsc::unbounded_channel();
+        let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        let (results, mut done) = tokio::sync::mpsc::unbounded_channel();
+        let mut pool = tokio::task::JoinSet::new();
+        for _ in 0..super::POOL_WORKERS {
+            let (queue, results) = (queue.clone(), results.clone());
+            pool.spawn(async move {
+                loop {
+                    // The lock is released as soon as an item is taken.
+                    let item = queue.lock().await.recv().await;
+                    let Some(item) = item else { break };
+                    let _ = results.send(super::pool_item(item).await);
+                }
+            });
+        }
+        drop((queue, results));
+        // An unbounded queue: a send cannot wait, nor fail while a worker lives.
+        super::feed_pool(
+            items,
+            |items, item| {
+                let _ = items.send(item);
+            },
+            &panics,
+            sleep,
+        )
+        .await;
+        let mut seen = super::PoolSeen::default();
+        seen.closed = tokio::time::timeout(super::PATIENCE, async {
+            while let Some(item) = done.recv().await {
+                seen.done.push(item);
+            }
+        })
+        .await
+        .is_ok();
+        seen.hook_calls = panics.load(std::sync::atomic::Ordering::SeqCst);
+        while let Some(joined) = pool.join_next().await {
+            match joined {
+                Ok(()) => seen.ended += 1,
+                Err(e) if e.is_panic() => seen.panicked += 1,
+                Err(_) => {}
+            }
+        }
+        super::worker_panic_fact(
+            &seen,
+            "its `JoinSet`'s `join_next()` gives `Err(e)`, `e.is_panic()`",
+        )
+    })
+}
+
+/// `mpsc::channel(1)`, full, with a `send` waiting for room, when its receiver is dropped;
+/// then a `send` on a channel with room and no receiver. The items are guards, so that the
+/// probe sees when they are dropped.
+fn receiver_dropped() -> String {
+    use tokio::sync::mpsc::error::SendError;
+    let rt = runtime();
+    rt.block_on(async {
+        let mut seen = super::SendSeen::default();
+        // A full channel of one place, a `send` waiting for room, and the receiver dropped.
+        let (queued, waiting) = (Flag::new(), Flag::new());
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        let filled = tx.send(Guard(queued.clone())).await.is_ok();
+        let with_receiver = {
+            let mut send = std::pin::pin!(tx.send(Guard(waiting.clone())));
+            let was_waiting = futures::poll!(send.as_mut()).is_pending();
+            drop(rx);
+            let with_receiver = queued.get();
+            if let Ok(Err(SendError(item))) = tokio::time::timeout(super::PATIENCE, send).await {
+                // The error holds the item: it has not been dropped.
+                seen.waiting_wakes = filled && was_waiting && !waiting.get();
+                drop(item);
+            }
+            with_receiver
+        };
+        // The last sender dropped too: now the channel itself goes.
+        drop(tx);
+        seen.queued = super::Queued::seen(with_receiver, queued.get());
+        // A channel with room, and no receiver.
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
+        drop(rx);
+        let kept = Flag::new();
+        let mut send = std::pin::pin!(tx.send(Guard(kept.clone())));
+        if let std::task::Poll::Ready(Err(SendError(item))) = futures::poll!(send.as_mut()) {
+            seen.fails_at_once = !kept.get();
+            drop(item);
+        }
+        super::receiver_dropped_fact(&seen, "Err(SendError(item))")
+    })
 }
 
 /// The programs a probe runs in a process of its own.
