@@ -42,9 +42,8 @@
 //!   is a result like any other: its worker goes on to the next job.
 //! - `async_std::channel` is async-channel (1.x): many senders and many receivers. The
 //!   workers still share one receiver behind async-std's `Mutex`, which lets the waiting
-//!   workers in turn, first come, first served, as asyncio's `get()` does. The same type
-//!   serves the
-//!   unbounded queue (`workers`) and the bounded one (`bounded`).
+//!   workers in turn, first come, first served, as asyncio's `get()` does. The same
+//!   channel type serves the unbounded queue (`workers`) and the bounded one (`bounded`).
 //! - There is no `queue.join()` and no `task_done()`: the producer drops its sender when
 //!   it has put the last job, which closes the queue. Each worker's `recv()` then returns
 //!   the jobs still queued, then an error, and the worker's loop ends. When every worker
