@@ -9,12 +9,14 @@ itself:
     python3 scripts/python/reference.py wait --scenario first-completed
     python3 scripts/python/reference.py blocking --scenario timeout --json
     python3 scripts/python/reference.py shutdown --delays 0.1,5,5 --interrupt-after 0.4
+    python3 scripts/python/reference.py queue --scenario bounded --workers 2 --maxsize 3
 
 Needs Python 3.11 or newer (asyncio.TaskGroup, asyncio.timeout, and asyncio.run turning a
 Ctrl-C into the cancellation of the main task). The command line follows the examples' (see
 docs/contract.md); unlike the examples it trusts its input: it is a test oracle, not a
-teaching example. A Rust panic (`--panic`) is played by an exception whose message says
-`job i panicked`.
+teaching example. (It refuses a queue of no workers or no room as the examples do: asyncio
+would wait forever on the one, and read the other as unbounded.) A Rust panic (`--panic`)
+is played by an exception whose message says `job i panicked`.
 """
 
 import argparse
@@ -48,7 +50,7 @@ class Log:
         self.events = []
         self.lock = threading.Lock()
 
-    def record(self, job, event):
+    def record(self, job, event, worker=None):
         with self.lock:
             self.events.append({
                 "t_ms": round((time.monotonic() - self.start) * 1000, 3),
@@ -56,6 +58,8 @@ class Log:
                 "event": event,
                 "thread": threading.current_thread().name,
             })
+            if worker is not None:
+                self.events[-1]["worker"] = worker  # queue: the worker that took the job
 
     def elapsed_ms(self):
         return round((time.monotonic() - self.start) * 1000, 3)
@@ -94,9 +98,9 @@ class Run:
             return "failed"
         return "finished"
 
-    async def job(self, i):
+    async def job(self, i, worker=None):
         """The tutorials' fetch(): start, sleep, then return, fail or 'panic'."""
-        self.log.record(i, "started")
+        self.log.record(i, "started", worker)
         try:
             await asyncio.sleep(self.args.delays[i])
         except asyncio.CancelledError:
@@ -416,6 +420,36 @@ async def shutdown(run):
         interrupter.cancel()
 
 
+async def queue(run):
+    """asyncio's queue documentation, adapted to the jobs: workers looping on
+    `await queue.get()`, each job's result (or its error) kept as it ends. In `workers` every
+    job is put before the workers run; in `bounded` the producer's put waits while the queue
+    holds --maxsize jobs, and each job is `queued` when its put returns."""
+    bounded = run.args.scenario == "bounded"
+    queue = asyncio.Queue(run.args.maxsize if bounded else 0)  # maxsize=0: unbounded
+
+    async def worker(w):
+        while True:
+            i = await queue.get()
+            try:
+                run.received(i, await run.job(i, worker=w))
+            except JobError as err:
+                run.received(i, error=err)  # a failing job does not stop its worker
+            queue.task_done()
+
+    workers = [asyncio.create_task(worker(w)) for w in range(run.args.workers)]
+    for i in range(len(run.args.delays)):
+        if bounded:
+            await queue.put(i)  # waits while the queue is full
+            run.log.record(i, "queued")
+        else:
+            queue.put_nowait(i)
+    await queue.join()  # every job done
+    for w in workers:
+        w.cancel()  # idle in queue.get(), forever
+    await asyncio.gather(*workers, return_exceptions=True)
+
+
 def default_executor_size():
     """How many threads asyncio's default executor runs at once (its max_workers): read
     from a ThreadPoolExecutor made as asyncio makes it, which starts no thread until used."""
@@ -435,6 +469,7 @@ PATTERNS = {
     "scraper": (scraper, ["default", "tutorial"], None, 3.0),
     "blocking": (blocking, ["to-thread", "blocked", "timeout"], None, None),
     "shutdown": (shutdown, ["ctrl-c", "grace"], [10.0] * 3, 3.0),
+    "queue": (queue, ["workers", "bounded"], [1.0, 0.5, 1.5, 0.7, 0.3, 1.2, 0.8, 0.4], 3.0),
 }
 
 
@@ -486,6 +521,8 @@ def parse():
     parser.add_argument("--block", type=lambda s: [int(x) for x in s.split(",")], default=[0])
     parser.add_argument("--interrupt-after", type=float, default=1.0)
     parser.add_argument("--grace", type=float, default=0.2)
+    parser.add_argument("--workers", default="3")
+    parser.add_argument("--maxsize", default="1")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     _, scenarios, delays, timeout_default = PATTERNS[args.pattern]
@@ -510,7 +547,28 @@ def parse():
         args.timeout = timeout_default
     if args.cleanup is None:
         args.cleanup = 0.5 if (args.pattern, args.scenario) == ("shutdown", "grace") else 0.1
+    args.workers = count("--workers", args.workers, "a queue needs at least one worker")
+    args.maxsize = count("--maxsize", args.maxsize, "a bounded queue holds at least one job")
     return args
+
+
+def count(flag, text, zero):
+    """A whole number from 1 to 10 000 000, or the examples' usage error: one line, exit 2
+    (asyncio would take 0 workers and wait forever, and reads maxsize=0 as unbounded)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n == 0:
+        usage_error(flag, text, zero)
+    if not 1 <= n <= 10_000_000:
+        usage_error(flag, text, "expected a whole number from 1 to 10000000")
+    return n
+
+
+def usage_error(flag, text, reason):
+    print(f"error: invalid value {text!r} for {flag!r}: {reason}", file=sys.stderr)
+    sys.exit(2)
 
 
 if __name__ == "__main__":

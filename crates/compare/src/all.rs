@@ -139,6 +139,30 @@ const CASES: &[(&str, &str, &str)] = &[
         "grace",
         "--delays 0.1,1,1 --interrupt-after 0.3 --cleanup 0.1 --grace 0.3 --panic 0",
     ),
+    // Two workers: B ends at 0.1 s and its worker takes C; A's takes D at 0.3 s, then E.
+    (
+        "queue",
+        "workers",
+        "--delays 0.3,0.1,0.5,0.2,0.4 --workers 2",
+    ),
+    (
+        "queue",
+        "workers",
+        "--delays 0.3,0.1,0.5,0.2,0.4 --workers 2 --fail 1 --panic 3",
+    ),
+    // Jobs of one delay end together: the workers take the next jobs in worker order.
+    ("queue", "workers", "--tasks 6 --delay 0.1 --workers 3"),
+    // A queue of one: the producer's put of E waits until D is taken, at 0.3 s.
+    (
+        "queue",
+        "bounded",
+        "--delays 0.3,0.1,0.5,0.2,0.4 --workers 2",
+    ),
+    (
+        "queue",
+        "bounded",
+        "--delays 0.4,0.1,0.5,0.3,0.3,0.6,0.1 --workers 2 --maxsize 3 --fail 2",
+    ),
 ];
 
 /// Every fast case, as [`Case`]s, in the order of the docs.
@@ -234,6 +258,14 @@ only their finally-step runs, then the program exits 130:
 
 ![grace: B and C interrupted at 1 s, their cleanups abandoned at 1.2 s](img/compare-shutdown-grace.svg)
 
+Three workers and a queue of one (`queue --scenario bounded`, asyncio's `Queue(maxsize=1)`): \
+each bar names the worker that ran the job, and the diamond marks when the producer's put of \
+it returned. E is put on the queue at 0.5 s, when worker 1 takes D and makes room, and waits \
+there (dotted) until worker 0 is free at 1 s; every runtime makes the same schedule, 2.4 s in \
+all:
+
+![bounded: eight jobs on three workers; E waits on the queue from 0.5 to 1 s](img/compare-queue-bounded.svg)
+
 Redraw them with:
 
 ```text
@@ -243,6 +275,7 @@ cargo run -p compare -- wait --scenario first-completed --delays 2,1,3 --svg doc
 cargo run -p compare -- cancel-cleanup --scenario cleanup --delays 2 --cancel-after 1 --cleanup 0.5 --svg docs/img/compare-cancel-cleanup.svg
 cargo run -p compare -- blocking --scenario blocked --svg docs/img/compare-blocking-blocked.svg
 cargo run -p compare -- shutdown --scenario grace --delays 0.5,2,3 --svg docs/img/compare-shutdown-grace.svg
+cargo run -p compare -- queue --scenario bounded --svg docs/img/compare-queue-bounded.svg
 ```
 
 ";
@@ -296,7 +329,8 @@ pub fn markdown(comparisons: &[Comparison]) -> String {
          `over ideal` is the elapsed time minus the time the scenario would take with no \
          overhead at all (the longest delay for concurrent work, the sum for sequential \
          work, cut short by a failure, a deadline or a cancellation; in `shutdown`, the \
-         signal, then the cleanups, or the grace period if it is shorter).\n\n\
+         signal, then the cleanups, or the grace period if it is shorter; in `queue`, the \
+         last job's end when the first free worker takes the next job).\n\n\
          To compare one scenario with your own jobs, and draw its timeline:\n\n\
          ```text\n\
          cargo run -p compare -- gather --delays 2,1,3 --fail 1\n\

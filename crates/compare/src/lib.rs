@@ -82,6 +82,8 @@ impl Case {
                 "--block" => &mut parsed.block,
                 "--interrupt-after" => &mut parsed.interrupt_after,
                 "--grace" => &mut parsed.grace,
+                "--workers" => &mut parsed.workers,
+                "--maxsize" => &mut parsed.maxsize,
                 "--json" => return Err("--json is added by the runner itself".to_owned()),
                 _ => continue,
             };
@@ -154,6 +156,28 @@ impl Case {
         }
     }
 
+    /// A `queue` case as the oracle sees it: the jobs, the workers, the room in the queue.
+    /// `None` for the other patterns.
+    pub fn queue(&self) -> Option<contract::oracle::Queue> {
+        if self.pattern != "queue" {
+            return None;
+        }
+        Some(contract::oracle::Queue {
+            scenario: if self.scenario == "bounded" {
+                "bounded"
+            } else {
+                "workers"
+            },
+            jobs: contract::oracle::Jobs {
+                delays: self.delays(),
+                fail: self.config.fail.clone(),
+                panic: self.config.panic.clone(),
+            },
+            workers: self.config.workers,
+            maxsize: self.config.maxsize,
+        })
+    }
+
     /// Whether `shutdown`'s signal interrupts a job: it comes (`--interrupt-after` is not
     /// zero) before the longest delay is over. Always false in the other patterns.
     pub fn interrupted(&self) -> bool {
@@ -164,14 +188,18 @@ impl Case {
     /// The time the scenario would take with no overhead at all, in milliseconds: the
     /// longest delay for concurrent work, the sum for sequential work, cut short where a
     /// failure, a deadline or a cancellation ends the scenario first; in `shutdown`, the
-    /// signal, then the cleanups (in `grace`, at most the grace period). Blocking work is
-    /// taken to have a thread per job, and a blocked thread to stall nothing: what is over
-    /// that ideal shows a pool too small for the jobs, or the stall of `blocked`.
+    /// signal, then the cleanups (in `grace`, at most the grace period); in `queue`, when
+    /// the last job ends in the schedule where the first free worker takes the next job
+    /// ([`contract::oracle::Queue::schedule`]). Blocking work is taken to have a thread per
+    /// job, and a blocked thread to stall nothing: what is over that ideal shows a pool too
+    /// small for the jobs, or the stall of `blocked`.
     pub fn ideal_ms(&self) -> f64 {
         let d = self.delays();
         let c = &self.config;
         let secs = |x: std::time::Duration| x.as_secs_f64();
-        let failing = |i: &usize| c.fail.contains(i) || c.panic.contains(i);
+        // The lists are sorted: a binary search each keeps a million jobs linear.
+        let failing =
+            |i: &usize| c.fail.binary_search(i).is_ok() || c.panic.binary_search(i).is_ok();
         let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
         let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
         let first_failing_delay = (0..d.len())
@@ -220,6 +248,7 @@ impl Case {
                     _ => f64::min(d[0], secs(c.cancel_after)),
                 }
             }
+            ("queue", _) => self.queue().map_or(0.0, |queue| secs(queue.elapsed())),
             _ => max(&d),
         };
         seconds * 1000.0
@@ -230,8 +259,8 @@ impl Case {
 fn defaults(pattern: &str, scenario: &str) -> Option<shared::Defaults> {
     use shared::Scenario;
     use shared::scenarios::{
-        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, Shutdown, TaskGroup,
-        Timeout, Wait,
+        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Queue, Scraper, Shutdown,
+        TaskGroup, Timeout, Wait,
     };
     fn find<S: Scenario>(name: &str) -> Option<shared::Defaults> {
         S::value_variants()
@@ -250,6 +279,7 @@ fn defaults(pattern: &str, scenario: &str) -> Option<shared::Defaults> {
         Scraper::PATTERN => find::<Scraper>(scenario),
         Blocking::PATTERN => find::<Blocking>(scenario),
         Shutdown::PATTERN => find::<Shutdown>(scenario),
+        Queue::PATTERN => find::<Queue>(scenario),
         _ => None,
     }
 }
@@ -490,17 +520,28 @@ impl Comparison {
         if self.case.pattern == "shutdown" {
             rows.push(("cleanups".to_owned(), row(&|_, r| cleanups(r))));
         }
+        // Each column's job cells, made in one pass over its events.
+        let mut columns: Vec<Option<std::vec::IntoIter<String>>> = self
+            .columns
+            .iter()
+            .map(|c| c.report().map(|r| job_cells(r, n).into_iter()))
+            .collect();
         for job in 0..n {
-            rows.push((
-                format!("job {}", shared::job_name(job)),
-                row(&|_, r| final_state(r, job)),
-            ));
+            let cells = columns
+                .iter_mut()
+                .map(|cells| cells.as_mut().and_then(Iterator::next))
+                .collect();
+            rows.push((format!("job {}", shared::job_name(job)), cells));
         }
         rows
     }
 
     /// The rows on which the columns that ran disagree, each explained if it can be.
     pub fn disagreements(&self) -> Vec<Disagreement> {
+        // What explains every row alike is worked out once, not once per row: a case of a
+        // million jobs may disagree on every one of them.
+        let pools = self.small_pools();
+        let race = std::cell::OnceCell::new();
         self.rows()
             .into_iter()
             .filter(|(_, values)| {
@@ -509,7 +550,10 @@ impl Comparison {
             })
             .map(|(row, _)| Disagreement {
                 // A small pool first: where it is there, it is the cause.
-                explanation: self.small_pools().or_else(|| explain(&self.case, &row)),
+                explanation: pools
+                    .clone()
+                    .or_else(|| explain_row(&self.case, &row))
+                    .or_else(|| race.get_or_init(|| explain_race(&self.case)).clone()),
                 row,
             })
             .collect()
@@ -637,12 +681,42 @@ fn jobs_list(jobs: &[usize]) -> String {
         .join(", ")
 }
 
-/// A job's final state, or what became of a job with none.
+/// A job's final state, or what became of a job with none. (It scans the whole report:
+/// for every job at once, the table uses `job_cells`.)
 pub fn final_state(report: &Report, job: usize) -> String {
-    match report.final_state(job) {
-        Some(state) => state.as_str().to_owned(),
-        None if report.still_running().contains(&job) => "running at exit".to_owned(),
-        None => "never started".to_owned(),
+    job_cell(
+        report.final_state(job),
+        report.still_running().contains(&job),
+        None,
+    )
+}
+
+/// The cell of each of jobs `0..jobs`: its final state (`finished`), or what became of a
+/// job with none, and in `queue` the worker that ran it (`finished on w1`). One pass over
+/// the events.
+fn job_cells(report: &Report, jobs: usize) -> Vec<String> {
+    let states = contract::final_states(report, jobs);
+    let running: std::collections::HashSet<usize> = report.still_running().into_iter().collect();
+    let mut workers = vec![None; jobs];
+    for event in &report.events {
+        if let (Some(worker), Some(slot)) = (event.worker, workers.get_mut(event.job)) {
+            *slot = Some(worker);
+        }
+    }
+    (0..jobs)
+        .map(|job| job_cell(states[job], running.contains(&job), workers[job]))
+        .collect()
+}
+
+fn job_cell(state: Option<EventKind>, running: bool, worker: Option<usize>) -> String {
+    let state = match state {
+        Some(state) => state.as_str(),
+        None if running => "running at exit",
+        None => "never started",
+    };
+    match worker {
+        Some(worker) => format!("{state} on w{worker}"),
+        None => state.to_owned(),
     }
 }
 
@@ -652,10 +726,17 @@ pub const RACE_SECONDS: f64 = 0.05;
 /// The documented runtime difference that explains a disagreement on `row`, if there is
 /// one: a task left running when main returns (`forgotten`), a thread blocked inside an
 /// async task (`blocked`, where the difference is the point), a zero (or near-zero)
-/// deadline, or two times so close that their order is a race on any runtime (a job's end
-/// and a deadline or `shutdown`'s signal, or a cleanup's end and the grace period). (A
-/// blocking pool smaller than the jobs is seen in the reports: [`Comparison::small_pools`].)
+/// deadline, two times so close that their order is a race on any runtime (a job's end
+/// and a deadline or `shutdown`'s signal, or a cleanup's end and the grace period), or,
+/// in `queue`, workers free at the same instant. (A blocking pool smaller than the jobs is
+/// seen in the reports: [`Comparison::small_pools`].)
 pub fn explain(case: &Case, row: &str) -> Option<String> {
+    explain_row(case, row).or_else(|| explain_race(case))
+}
+
+/// The explanations that depend on the row: `blocked`, `forgotten`, and a cleanup that ends
+/// as the grace period does.
+fn explain_row(case: &Case, row: &str) -> Option<String> {
     let c = &case.config;
     let secs = |x: std::time::Duration| x.as_secs_f64();
     if case.pattern == "blocking" && case.scenario == "blocked" {
@@ -682,6 +763,37 @@ pub fn explain(case: &Case, row: &str) -> Option<String> {
             "the cleanups ({cleanup} s) and the grace period ({grace} s) end within {} ms of \
              each other: whether a cleanup finishes or is abandoned is a race on every runtime",
             RACE_SECONDS * 1000.0
+        ));
+    }
+    None
+}
+
+/// The explanations that hold for every row alike: a deadline of (nearly) zero, two times
+/// so close that their order is a race, and in `queue` jobs that end at once. Sorted times,
+/// each compared with the next: O(n log n) for n jobs.
+fn explain_race(case: &Case) -> Option<String> {
+    let c = &case.config;
+    let secs = |x: std::time::Duration| x.as_secs_f64();
+    if let Some(queue) = case.queue() {
+        // When each job ends follows from the schedule, not from its delay alone.
+        let mut ends: Vec<(f64, usize)> = queue
+            .schedule()
+            .iter()
+            .enumerate()
+            .map(|(job, slot)| (secs(slot.end), job))
+            .collect();
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let close = ends.windows(2).find(|w| w[1].0 - w[0].0 < RACE_SECONDS)?;
+        let (a, b) = (shared::job_name(close[0].1), shared::job_name(close[1].1));
+        return Some(format!(
+            "jobs {a} and {b} end within {} ms of each other, and their workers ask for the \
+             next job at once: asyncio's queue, and async-std's and smol's channels, give it \
+             to whichever asks first (a worker woken by a put must look again), the tokio \
+             example to the worker that waited longest (a fair lock in front of its one \
+             receiver); and whether two timers set microseconds apart fire in one turn of the \
+             loop is up to the runtime. With ends further apart, every runtime gives the \
+             next job to the first free worker",
+            RACE_SECONDS * 1000.0,
         ));
     }
     // The deadline that matters in this scenario, if any.
@@ -727,18 +839,16 @@ pub fn explain(case: &Case, row: &str) -> Option<String> {
     if let Some((flag, seconds)) = deadline {
         times.push((flag.to_owned(), seconds));
     }
-    for (i, (a, ta)) in times.iter().enumerate() {
-        for (b, tb) in &times[i + 1..] {
-            if (ta - tb).abs() < RACE_SECONDS {
-                return Some(format!(
-                    "{a} and {b} end within {} ms of each other: which comes first is a race \
-                     on every runtime, not a semantic difference",
-                    RACE_SECONDS * 1000.0
-                ));
-            }
-        }
-    }
-    None
+    // Sorted, two times closer than the race are neighbours.
+    times.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let close = times.windows(2).find(|w| w[1].1 - w[0].1 < RACE_SECONDS)?;
+    Some(format!(
+        "{} and {} end within {} ms of each other: which comes first is a race on every \
+         runtime, not a semantic difference",
+        close[0].0,
+        close[1].0,
+        RACE_SECONDS * 1000.0
+    ))
 }
 
 /// The last moment anything happened in a report, in milliseconds.

@@ -1,7 +1,8 @@
 //! `cargo run -p compare -- PATTERN [contract flags]`: one scenario on tokio, async-std,
 //! smol and CPython's asyncio, side by side, with each job's timeline.
 
-use std::io::IsTerminal as _;
+use std::fmt::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,7 +18,7 @@ Usage:
 
 Arguments:
   PATTERN       manual-await, task-group, gather, wait, as-completed, timeout,
-                cancel-cleanup, scraper, blocking or shutdown; every other flag of the
+                cancel-cleanup, scraper, blocking, shutdown or queue; every other flag of the
                 contract (docs/contract.md) is handed to all four programs as it is
                 (a shutdown run interrupted by its signal exits 130, as it should)
   --svg FILE    also draw the timelines as an SVG picture
@@ -34,8 +35,9 @@ arguments.";
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() || args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
+        return emit(&format!("{USAGE}\n"))
+            .err()
+            .unwrap_or(ExitCode::SUCCESS);
     }
     let mut take = |flag: &str| -> Result<Option<String>, String> {
         let Some(i) = args.iter().position(|a| a == flag) else {
@@ -78,20 +80,43 @@ fn main() -> ExitCode {
         }
         return ExitCode::FAILURE;
     }
-    print!("{}", table::text(&comparison));
-    println!();
-    print!("{}", timeline::text(&comparison, 64));
+    let mut out = table::text(&comparison);
+    out.push('\n');
+    out.push_str(&timeline::text(&comparison, 64));
+    if let Err(code) = emit(&out) {
+        return code;
+    }
     if let Some(path) = svg {
         if let Err(err) = std::fs::write(&path, timeline::svg(&comparison)) {
             eprintln!("error: cannot write {}: {err}", path.display());
             return ExitCode::FAILURE;
         }
-        println!("Timeline drawn in {}", path.display());
+        if let Err(code) = emit(&format!("Timeline drawn in {}\n", path.display())) {
+            return code;
+        }
     }
     if comparison.unexplained().is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Writes `text` to stdout. `Err` holds the status to end with when it cannot: 0 when the
+/// reader went away (`compare ... | head`: it has read all it wanted, and there is no one
+/// left to tell), 1, with one line on stderr, for any other failure (a full disk).
+fn emit(text: &str) -> Result<(), ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+        Err(err) => {
+            eprintln!("error: cannot write the output: {err}");
+            Err(ExitCode::FAILURE)
+        }
     }
 }
 
@@ -132,21 +157,26 @@ fn run_all(out: Option<PathBuf>) -> ExitCode {
         .iter()
         .flat_map(Comparison::unexplained)
         .collect();
+    let mut out = String::new();
     for problem in &problems {
-        println!("UNEXPLAINED {problem}");
+        let _ = writeln!(out, "UNEXPLAINED {problem}");
     }
     let explained: usize = comparisons
         .iter()
         .flat_map(Comparison::disagreements)
         .filter(|d| d.explanation.is_some())
         .count();
-    println!(
+    let _ = writeln!(
+        out,
         "compare --all: {} cases; disagreements explained by a known runtime difference: \
          {explained}, unexplained: {}; wrote {}",
         comparisons.len(),
         problems.len(),
         path.display()
     );
+    if let Err(code) = emit(&out) {
+        return code;
+    }
     if problems.is_empty() {
         ExitCode::SUCCESS
     } else {

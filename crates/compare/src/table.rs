@@ -1,13 +1,56 @@
 //! The side-by-side table: one column per runtime and CPython, one row per thing the
 //! contract fixes, then the elapsed time and its overhead over the ideal.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use crate::{COLUMNS, Column, Comparison};
 
+/// The most characters a cell shows: a list of many jobs (`results`, `pending`) is cut
+/// short, as every row is padded to its column's widest cell, and a cell of a million jobs
+/// would make every row of the table that wide.
+pub const CELL_CHARS: usize = 120;
+
+/// A cell as the table shows it: whole, or, when longer than [`CELL_CHARS`], the items of
+/// its list (`B ok, A ok, ...`) that fit, and how many more there are. The rows are
+/// compared whole: a disagreement past the cut is still marked.
+///
+/// ```
+/// let long: Vec<String> = (0..100).map(|i| format!("J{i} ok")).collect();
+/// let shown = compare::table::shorten(long.join(", "));
+/// assert!(shown.starts_with("J0 ok, J1 ok, ") && shown.ends_with(" more"), "{shown}");
+/// assert!(shown.chars().count() <= compare::table::CELL_CHARS + 20);
+/// assert_eq!(compare::table::shorten("B ok, A err".to_owned()), "B ok, A err");
+/// ```
+pub fn shorten(cell: String) -> String {
+    if cell.chars().count() <= CELL_CHARS {
+        return cell;
+    }
+    let items: Vec<&str> = cell.split(", ").collect();
+    let mut shown = String::new();
+    let mut kept = 0;
+    for item in &items {
+        if shown.chars().count() + item.chars().count() + 2 > CELL_CHARS {
+            break;
+        }
+        if kept > 0 {
+            shown.push_str(", ");
+        }
+        shown.push_str(item);
+        kept += 1;
+    }
+    let _ = write!(
+        shown,
+        "{}… {} more",
+        if kept > 0 { ", " } else { "" },
+        items.len() - kept
+    );
+    shown
+}
+
 /// Every row of the table: label, whether the columns disagree on it, and the cells.
 fn cells(comparison: &Comparison) -> Vec<(String, bool, Vec<String>)> {
-    let disagree: Vec<String> = comparison
+    let disagree: HashSet<String> = comparison
         .disagreements()
         .into_iter()
         .map(|d| d.row)
@@ -21,7 +64,7 @@ fn cells(comparison: &Comparison) -> Vec<(String, bool, Vec<String>)> {
                 .into_iter()
                 .zip(&comparison.columns)
                 .map(|(value, column)| match (value, column) {
-                    (Some(value), _) => value,
+                    (Some(value), _) => shorten(value),
                     (None, Column::Skipped(_)) => "(skipped)".to_owned(),
                     (None, _) => "(failed)".to_owned(),
                 })
@@ -72,22 +115,33 @@ fn cells(comparison: &Comparison) -> Vec<(String, bool, Vec<String>)> {
 /// The notes under the table: one line per disagreement (explained or not) and one per
 /// column that did not run.
 fn notes(comparison: &Comparison) -> Vec<String> {
-    let mut notes: Vec<String> = comparison
-        .disagreements()
+    let disagreements = comparison.disagreements();
+    // The rows that share an explanation share one note (a case of many jobs may disagree
+    // on every job for one reason), in the order the rows come.
+    let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<Option<String>, usize> =
+        std::collections::HashMap::new();
+    for d in &disagreements {
+        let at = *group_of.entry(d.explanation.clone()).or_insert_with(|| {
+            groups.push((d.explanation.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].1.push(d.row.clone());
+    }
+    let mut notes: Vec<String> = groups
         .into_iter()
-        .map(|d| match d.explanation {
-            Some(why) => format!("≠ {}: known difference: {why}", d.row),
-            None => format!(
-                "≠ {}: UNEXPLAINED: the columns should agree here (a bug in an example \
-                 or in scripts/python/reference.py?)",
-                d.row
-            ),
+        .map(|(explanation, rows)| {
+            let rows = shorten(rows.join(", "));
+            match explanation {
+                Some(why) => format!("≠ {rows}: known difference: {why}"),
+                None => format!(
+                    "≠ {rows}: UNEXPLAINED: the columns should agree here (a bug in an \
+                     example or in scripts/python/reference.py?)"
+                ),
+            }
         })
         .collect();
-    let unexplained = comparison
-        .disagreements()
-        .iter()
-        .any(|d| d.explanation.is_none());
+    let unexplained = disagreements.iter().any(|d| d.explanation.is_none());
     if unexplained {
         for (name, over) in comparison.late() {
             notes.push(format!(

@@ -1,7 +1,10 @@
 //! Each job's life as a bar on a time axis shared by every runtime: from `started` to
 //! `finished`, `failed`, `panicked` or `cancelled`, with the cleanup steps marked, one
-//! block per runtime. Drawn as text for the terminal and as a hand-written SVG.
+//! block per runtime; in `queue`, each bar names the worker that ran the job, and in
+//! `bounded` a mark shows when the job was put on the queue, and how long it waited there.
+//! Drawn as text for the terminal and as a hand-written SVG.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use shared::{EventKind, Report};
@@ -14,30 +17,44 @@ use crate::{COLUMNS, Comparison, end_ms};
 pub struct Bar {
     /// The job.
     pub job: usize,
-    /// `started`, in milliseconds.
+    /// `started` (the job's first event but `queued`), in milliseconds.
     pub start: f64,
     /// The terminal event's time and kind, if there is one.
     pub end: Option<(f64, EventKind)>,
     /// Cleanup steps (`cleanup-started`, `cleanup-finished`, `finally`) and their times.
     pub marks: Vec<(f64, EventKind)>,
+    /// The worker that ran the job (`queue`).
+    pub worker: Option<usize>,
+    /// When the producer's put of the job returned (`queue`'s `bounded`): from then until
+    /// `start`, the job waited on the queue for a free worker.
+    pub queued: Option<f64>,
 }
 
-/// The bars of a report's jobs, in job order (jobs that never started have none).
+/// The bars of a report's jobs, in job order (jobs that never started have none). One
+/// pass over the events, each job's bar found by its index.
 pub fn bars(report: &Report) -> Vec<Bar> {
     let mut bars: Vec<Bar> = Vec::new();
+    let mut index: HashMap<usize, usize> = HashMap::new();
+    // A job is queued before it starts: its bar begins at its next event.
+    let mut queued: HashMap<usize, f64> = HashMap::new();
     for event in &report.events {
-        let index = if let Some(index) = bars.iter().position(|b| b.job == event.job) {
-            index
-        } else {
+        if event.event == EventKind::Queued {
+            queued.insert(event.job, event.t_ms);
+            continue;
+        }
+        let at = *index.entry(event.job).or_insert_with(|| {
             bars.push(Bar {
                 job: event.job,
                 start: event.t_ms,
                 end: None,
                 marks: Vec::new(),
+                worker: None,
+                queued: queued.remove(&event.job),
             });
             bars.len() - 1
-        };
-        let bar = &mut bars[index];
+        });
+        let bar = &mut bars[at];
+        bar.worker = bar.worker.or(event.worker);
         if event.event.is_terminal() {
             bar.end = Some((event.t_ms, event.event));
         } else if crate::is_cleanup(event.event) {
@@ -53,8 +70,17 @@ pub fn bars(report: &Report) -> Vec<Bar> {
 /// cancellation took away.
 pub fn planned_end(comparison: &Comparison, bar: &Bar) -> Option<f64> {
     let cut_short = matches!(bar.end, None | Some((_, EventKind::Cancelled)));
-    let delay = comparison.case.delays().get(bar.job).copied()?;
+    let delay = comparison.case.config.delays.get(bar.job)?.as_secs_f64();
     cut_short.then_some(bar.start + delay * 1000.0)
+}
+
+/// A bar's label: the job's name, and the worker that ran it (`B w1`).
+fn label(bar: &Bar) -> String {
+    let name = shared::job_name(bar.job);
+    match bar.worker {
+        Some(worker) => format!("{name} w{worker}"),
+        None => name,
+    }
 }
 
 /// The shared axis: the latest moment in any column, in milliseconds, stretched to show
@@ -79,6 +105,8 @@ fn symbol(kind: EventKind) -> char {
         EventKind::CleanupStarted => 'c',
         EventKind::CleanupFinished => 'C',
         EventKind::Finally | EventKind::Started => 'f',
+        // Drawn before the bar (see `text`), never as one of its marks.
+        EventKind::Queued => 'q',
     }
 }
 
@@ -86,20 +114,33 @@ fn symbol(kind: EventKind) -> char {
 pub const LEGEND: &str = "━ running  ✓ finished  ✗ failed  ‼ panicked  ⊘ cancelled  ┄ the delay it did not sleep  → still running at exit  \
                           c cleanup started  C cleanup done  f finally  ▲ pattern returned";
 
+/// The legend's line for a `queue` comparison.
+pub const QUEUE_LEGEND: &str =
+    "w1 the worker that ran the job  q put on the queue  · waiting on the queue for a worker";
+
 /// The timelines as text, `width` characters of axis wide.
 pub fn text(comparison: &Comparison, width: usize) -> String {
     let axis = axis_ms(comparison);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     // Reason: t is in [0, axis], so the column is in [0, width].
     let col = |t: f64| ((t / axis * width as f64).round().max(0.0) as usize).min(width);
+    let blocks: Vec<(&str, &Report, Vec<Bar>)> = comparison
+        .columns
+        .iter()
+        .zip(COLUMNS)
+        .filter_map(|(column, name)| column.report().map(|r| (name, r, bars(r))))
+        .collect();
+    // The labels' column, as wide as the widest label (`A`, or `A w0` in `queue`).
+    let wide = blocks
+        .iter()
+        .flat_map(|(_, _, bars)| bars.iter().map(|bar| label(bar).chars().count()))
+        .fold(3, usize::max);
+    let margin = " ".repeat(wide + 3);
     let mut out = String::new();
     let _ = writeln!(out, "Timeline (0 to {axis:.0} ms, shared by every block):");
-    for (column, name) in comparison.columns.iter().zip(COLUMNS) {
-        let Some(report) = column.report() else {
-            continue;
-        };
+    for (name, report, bars) in blocks {
         let _ = writeln!(out, "{name} (returned at {:.1} ms)", report.elapsed_ms);
-        for bar in bars(report) {
+        for bar in bars {
             let mut line = vec![' '; width + 1];
             let start = col(bar.start);
             let (end, last) = match bar.end {
@@ -122,26 +163,35 @@ pub fn text(comparison: &Comparison, width: usize) -> String {
                 line[at] = symbol(*kind);
                 limit = at;
             }
+            // The put on the queue, then the wait for a worker; on the bar's first cell
+            // when the job waited for no one (unless the bar is no longer than its end).
+            if let Some(queued) = bar.queued {
+                let at = col(queued).min(start);
+                if at < start || start < end {
+                    for cell in line.iter_mut().take(start).skip(at + 1) {
+                        *cell = '·';
+                    }
+                    line[at] = 'q';
+                }
+            }
             let line: String = line.into_iter().collect();
-            let _ = writeln!(
-                out,
-                "  {:>3} │{}",
-                shared::job_name(bar.job),
-                line.trim_end()
-            );
+            let _ = writeln!(out, "  {:>wide$} │{}", label(&bar), line.trim_end());
         }
         let mut returned = vec![' '; width + 1];
         returned[col(report.elapsed_ms)] = '▲';
         let returned: String = returned.into_iter().collect();
-        let _ = writeln!(out, "      │{}", returned.trim_end());
+        let _ = writeln!(out, "{margin}│{}", returned.trim_end());
     }
-    let label = format!("{axis:.0} ms");
+    let ms = format!("{axis:.0} ms");
     let _ = writeln!(
         out,
-        "      0{}{label}",
-        " ".repeat((width + 1).saturating_sub(1 + label.len()))
+        "{margin}0{}{ms}",
+        " ".repeat((width + 1).saturating_sub(1 + ms.len()))
     );
     let _ = writeln!(out, "{LEGEND}");
+    if comparison.case.pattern == "queue" {
+        let _ = writeln!(out, "{QUEUE_LEGEND}");
+    }
     out
 }
 
@@ -218,10 +268,27 @@ fn svg_block(
         let name = shared::job_name(bar.job);
         let _ = writeln!(
             body,
-            r#"<text x="{:.1}" y="{:.1}" class="job">{name}</text>"#,
+            r#"<text x="{:.1}" y="{:.1}" class="job">{}</text>"#,
             Scale::LEFT - 8.0,
             y + 11.0,
+            label(&bar),
         );
+        if let Some(queued) = bar.queued {
+            // The put on the queue (a hollow diamond), and a dotted line for the wait.
+            let (qx, cy) = (x(queued), y + 8.0);
+            if x(bar.start) - qx > 1.0 {
+                let _ = writeln!(
+                    body,
+                    r##"<line x1="{qx:.1}" y1="{cy:.1}" x2="{:.1}" y2="{cy:.1}" stroke="#757575" stroke-dasharray="1,2"/>"##,
+                    x(bar.start)
+                );
+            }
+            let _ = writeln!(
+                body,
+                r##"<path d="M{qx:.1},{:.1} l4,4 l-4,4 l-4,-4 z" fill="white" stroke="#757575" stroke-width="1.5"><title>job {name} put on the queue at {queued:.1} ms</title></path>"##,
+                cy - 4.0
+            );
+        }
         let _ = writeln!(
             body,
             r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="10" rx="2" fill="{}"><title>job {name}: {} ({:.1} to {:.1} ms)</title></rect>"#,
@@ -315,8 +382,8 @@ fn svg_axis(body: &mut String, scale: &Scale, y: f64) {
     );
 }
 
-/// The legend, on two lines from height `y`.
-fn svg_legend(body: &mut String, y: f64) {
+/// The legend, on two lines from height `y` (a third for a `queue` comparison).
+fn svg_legend(body: &mut String, y: f64, queue: bool) {
     let legend = [
         ("#43a047", "finished"),
         ("#e53935", "failed"),
@@ -351,6 +418,20 @@ fn svg_legend(body: &mut String, y: f64) {
         y + 2.0,
         lx + 261.0
     );
+    if queue {
+        let y = y + 18.0;
+        let _ = writeln!(
+            body,
+            r##"<text x="{lx:.1}" y="{y:.1}" class="note">A w1: job A, run by worker 1</text><path d="M{:.1},{:.1} l4,4 l-4,4 l-4,-4 z" fill="white" stroke="#757575" stroke-width="1.5"/><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#757575" stroke-dasharray="1,2"/><text x="{:.1}" y="{y:.1}" class="note">put on the queue, then waiting for a worker</text>"##,
+            lx + 190.0,
+            y - 8.0,
+            lx + 194.0,
+            y - 4.0,
+            lx + 224.0,
+            y - 4.0,
+            lx + 230.0,
+        );
+    }
 }
 
 /// The timelines as a self-contained SVG picture.
@@ -367,8 +448,9 @@ pub fn svg(comparison: &Comparison) -> String {
     }
     svg_axis(&mut body, &scale, y);
     y += 34.0;
-    svg_legend(&mut body, y);
-    let height = y + 32.0;
+    let queue = comparison.case.pattern == "queue";
+    svg_legend(&mut body, y, queue);
+    let height = y + if queue { 50.0 } else { 32.0 };
     let width = Scale::WIDTH;
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0}" viewBox="0 0 {width} {height:.0}" font-family="sans-serif">

@@ -92,6 +92,7 @@ fn report(runtime: &str, events: &[(f64, usize, EventKind)]) -> Report {
                 job,
                 event,
                 thread: "main".into(),
+                worker: None,
             })
             .collect(),
         blocking_pool: None,
@@ -353,4 +354,202 @@ fn the_cleanups_row_says_which_cleanups_were_abandoned() {
     let unexplained = comparison.unexplained();
     assert_eq!(unexplained.len(), 1, "{unexplained:?}");
     assert!(unexplained[0].contains("`cleanups`"), "{unexplained:?}");
+}
+
+#[test]
+fn queue_cases_read_their_flags_and_take_the_schedule_as_their_ideal_time() {
+    let defaults = case("queue", "");
+    assert_eq!(defaults.scenario, "workers");
+    assert_eq!(
+        defaults.delays(),
+        [1.0, 0.5, 1.5, 0.7, 0.3, 1.2, 0.8, 0.4],
+        "the contract's defaults"
+    );
+    assert_eq!((defaults.config.workers, defaults.config.maxsize), (3, 1));
+    // Three workers drain the eight jobs in 2.4 s, not the 1.5 s of the longest delay.
+    assert!((defaults.ideal_ms() - 2400.0).abs() < 1e-6);
+    let one = case("queue", "--delays 0.3,0.1,0.2 --workers 1");
+    assert!((one.ideal_ms() - 600.0).abs() < 1e-6, "one worker: the sum");
+    let many = case("queue", "--delays 0.3,0.1,0.2 --workers 8");
+    assert!(
+        (many.ideal_ms() - 300.0).abs() < 1e-6,
+        "a worker each: the longest"
+    );
+    let bounded = case("queue", "--scenario bounded --workers 2 --maxsize 3");
+    assert_eq!(
+        bounded.args,
+        ["--scenario", "bounded", "--workers", "2", "--maxsize", "3"],
+        "the queue flags are handed to every program"
+    );
+    let oracle = bounded.queue().expect("a queue case");
+    assert_eq!((oracle.workers, oracle.maxsize), (2, 3));
+    assert!(case("gather", "").queue().is_none());
+}
+
+#[test]
+fn queue_workers_free_at_once_explain_a_disagreement_and_spaced_ends_do_not() {
+    // Every job ends at the same instant: which worker asks first is up to the runtime.
+    let ties = case(
+        "queue",
+        "--scenario bounded --tasks 10 --delay 0 --workers 2",
+    );
+    assert!(explain(&ties, "job B").is_some_and(|e| e.contains("asks first")));
+    // Job C's worker (B's, free at 0.1 s) ends it at 0.6 s, D at 0.5 s on A's: 100 ms apart.
+    let spaced = case("queue", "--delays 0.3,0.1,0.5,0.2,0.4 --workers 2");
+    assert_eq!(explain(&spaced, "job C"), None);
+    assert_eq!(explain(&spaced, "results"), None);
+}
+
+/// A `queue` report with these events: (time, job, event, worker).
+fn queue_report(runtime: &str, events: &[(f64, usize, EventKind, Option<usize>)]) -> Report {
+    let mut report = report(
+        runtime,
+        &events
+            .iter()
+            .map(|&(t, job, event, _)| (t, job, event))
+            .collect::<Vec<_>>(),
+    );
+    for (event, &(.., worker)) in report.events.iter_mut().zip(events) {
+        event.worker = worker;
+    }
+    report.pattern = "queue".into();
+    report.scenario = "bounded".into();
+    report.outcome = Outcome::Ok;
+    report.elapsed_ms = 300.0;
+    report
+}
+
+#[test]
+fn the_timelines_name_each_job_s_worker_and_its_wait_on_the_queue() {
+    use EventKind::{Finished, Queued, Started};
+    let events = [
+        (0.0, 0, Queued, None),
+        (0.0, 0, Started, Some(0)),
+        (0.0, 1, Queued, None),
+        (100.0, 0, Finished, None),
+        (100.0, 1, Started, Some(0)),
+        (300.0, 1, Finished, None),
+    ];
+    let comparison = Comparison {
+        case: case(
+            "queue",
+            "--scenario bounded --delays 0.1,0.2 --workers 1 --maxsize 1",
+        ),
+        columns: vec![
+            Column::Ran(Box::new(queue_report("tokio", &events))),
+            Column::Ran(Box::new(queue_report("async-std", &events))),
+            Column::Ran(Box::new(queue_report("smol", &events))),
+            Column::Skipped("CPython skipped".into()),
+        ],
+        reruns: 0,
+    };
+    assert!(comparison.unexplained().is_empty());
+    let bars = timeline::bars(comparison.columns[0].report().expect("a report"));
+    assert_eq!(bars.len(), 2, "a bar per job, not per event: {bars:?}");
+    assert_eq!((bars[1].worker, bars[1].queued), (Some(0), Some(0.0)));
+    assert!(
+        (bars[1].start - 100.0).abs() < 1e-9,
+        "the bar starts when the job does"
+    );
+
+    let text = timeline::text(&comparison, 30);
+    // Job B, put on the queue at once, waits for worker 0 until 100 ms, a third of the way.
+    assert_eq!(text.matches("B w0 │q·········━").count(), 3, "{text}");
+    assert_eq!(text.matches("A w0 │q━").count(), 3, "{text}");
+    assert!(text.contains("q put on the queue"), "{text}");
+    let table = compare::table::text(&comparison);
+    assert!(table.contains("finished on w0"), "{table}");
+    let svg = timeline::svg(&comparison);
+    assert!(svg.contains("job B put on the queue at 0.0 ms"), "{svg}");
+    assert!(svg.contains(">B w0</text>"), "{svg}");
+}
+
+#[test]
+fn a_long_list_is_cut_short_in_its_cell_and_still_compared_whole() {
+    use EventKind::{Finished, Started};
+    let jobs = 500;
+    let events: Vec<(f64, usize, EventKind, Option<usize>)> = (0..jobs)
+        .flat_map(|job| {
+            let t = job as f64;
+            [(t, job, Started, Some(0)), (t + 1.0, job, Finished, None)]
+        })
+        .collect();
+    let received = |order: &mut dyn Iterator<Item = usize>| -> Vec<shared::Received> {
+        order
+            .map(|job| shared::Received {
+                job,
+                value: shared::Value::Ok(format!("job {job} result")),
+            })
+            .collect()
+    };
+    let mut columns: Vec<Column> = ["tokio", "async-std", "smol"]
+        .iter()
+        .map(|runtime| {
+            let mut report = queue_report(runtime, &events);
+            report.scenario = "workers".into();
+            report.results = received(&mut (0..jobs));
+            Column::Ran(Box::new(report))
+        })
+        .collect();
+    // The last column got its last two results the other way round.
+    let mut report = queue_report("asyncio", &events);
+    report.scenario = "workers".into();
+    report.results = received(&mut (0..jobs - 2).chain([jobs - 1, jobs - 2]));
+    columns.push(Column::Ran(Box::new(report)));
+    let comparison = Comparison {
+        case: case(
+            "queue",
+            &format!("--tasks {jobs} --delay 0.001 --workers 1"),
+        ),
+        columns,
+        reruns: 0,
+    };
+    let table = compare::table::text(&comparison);
+    assert!(table.contains("≠ results"), "compared whole");
+    let results = table
+        .lines()
+        .find(|line| line.contains("results"))
+        .expect("a results row");
+    assert!(
+        results.contains(&format!("{} more", jobs - 20)),
+        "{results}"
+    );
+    assert!(
+        results.chars().count() < 4 * (compare::table::CELL_CHARS + 30),
+        "{results}"
+    );
+}
+
+/// `compare ... | head`: the reader goes away with most of the output unwritten, and the
+/// runner ends quietly, as the examples do, instead of panicking on the closed pipe.
+#[test]
+fn a_reader_that_goes_away_ends_the_runner_quietly() {
+    use std::io::{BufRead as _, BufReader, Read as _};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_compare"))
+        .args(["queue", "--tasks", "3000", "--delay", "0"])
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the runner starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("the first line can be read");
+    // The reader is dropped here: the pipe closes with most of the table unwritten.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("stderr can be read");
+    let status = child.wait().expect("the runner ends");
+    assert!(first.starts_with("queue --scenario workers"), "{first}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(0), "{stderr}");
 }

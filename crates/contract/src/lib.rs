@@ -23,8 +23,8 @@ pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
 pub fn scenarios(pattern: &str) -> Vec<String> {
     use shared::Scenario as _;
     use shared::scenarios::{
-        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Scraper, Shutdown, TaskGroup,
-        Timeout, Wait,
+        AsCompleted, Blocking, CancelCleanup, Gather, ManualAwait, Queue, Scraper, Shutdown,
+        TaskGroup, Timeout, Wait,
     };
     fn names<S: shared::Scenario>() -> Vec<String> {
         S::value_variants().iter().map(|s| s.name()).collect()
@@ -40,6 +40,7 @@ pub fn scenarios(pattern: &str) -> Vec<String> {
         Scraper::PATTERN => names::<Scraper>(),
         Blocking::PATTERN => names::<Blocking>(),
         Shutdown::PATTERN => names::<Shutdown>(),
+        Queue::PATTERN => names::<Queue>(),
         _ => Vec::new(),
     }
 }
@@ -142,6 +143,9 @@ pub fn run(pattern: &str, runtime: &str, args: &[&str]) -> Output {
         .output()
         .unwrap_or_else(|err| panic!("cannot run {}: {err}", path.display()))
 }
+
+/// The `queue` pattern: the one whose `started` events name a worker.
+const QUEUE: &str = <shared::scenarios::Queue as shared::Scenario>::PATTERN;
 
 /// The `shutdown` pattern: the one whose runs a signal ends.
 const SHUTDOWN: &str = <shared::scenarios::Shutdown as shared::Scenario>::PATTERN;
@@ -289,16 +293,46 @@ impl Fingerprint {
             failed_jobs: report.failed_jobs.clone(),
             results: report.results.clone(),
             pending: report.pending.clone(),
-            final_states: (0..jobs).map(|job| report.final_state(job)).collect(),
+            final_states: final_states(report, jobs),
         }
     }
 }
 
+/// The final state of each of jobs `0..jobs`, as [`Report::final_state`] gives it (the
+/// job's last terminal event, `None` if it has none), in one pass over the events: asking
+/// each job in turn would scan every event once per job.
+///
+/// ```
+/// let report: shared::Report = serde_json::from_str(
+///     r#"{"pattern": "gather", "runtime": "smol", "scenario": "default",
+///         "elapsed_ms": 20.0, "outcome": "ok", "error": null, "failed_jobs": [],
+///         "results": [], "pending": [], "events": [
+///         {"t_ms": 0.1, "job": 1, "event": "started", "thread": "main"},
+///         {"t_ms": 9.0, "job": 1, "event": "failed", "thread": "main"}]}"#,
+/// )?;
+/// use shared::EventKind::Failed;
+/// assert_eq!(contract::final_states(&report, 3), [None, Some(Failed), None]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn final_states(report: &Report, jobs: usize) -> Vec<Option<EventKind>> {
+    let mut states = vec![None; jobs];
+    for event in &report.events {
+        if !event.event.is_terminal() {
+            continue;
+        }
+        if let Some(state) = states.get_mut(event.job) {
+            *state = Some(event.event);
+        }
+    }
+    states
+}
+
 /// What is wrong with a report whatever its pattern: events out of time order, a job
-/// with events but no `started` first, a job still running, an empty thread name, a
-/// `blocking_pool` missing from a `blocking` report or present in another one, an
-/// `interrupted` outcome outside `shutdown`, and a `shutdown` report that breaks its own
-/// rules (see `shutdown_problems`).
+/// with events but no `started` first (a `queued` aside), a job still running, an empty
+/// thread name, a `blocking_pool` missing from a `blocking` report or present in another
+/// one, a worker or a `queued` event outside `queue`, an `interrupted` outcome outside
+/// `shutdown`, and a `queue` or `shutdown` report that breaks its own rules (see
+/// `queue_problems` and `shutdown_problems`).
 ///
 /// Events after `elapsed_ms` are no problem: a job the caller stopped waiting for may run
 /// on to its end before the report is printed (blocking work under a timeout does).
@@ -322,7 +356,13 @@ pub fn problems(report: &Report) -> Vec<String> {
         problems.push("events are not in time order".to_owned());
     }
     let mut seen = std::collections::BTreeSet::new();
-    for event in &report.events {
+    // A job's `queued` event (queue's `bounded`) comes before the job starts: its own
+    // events begin with `started` all the same. `queue_problems` places `queued`.
+    for event in report
+        .events
+        .iter()
+        .filter(|e| e.event != EventKind::Queued)
+    {
         if seen.insert(event.job) && event.event != EventKind::Started {
             problems.push(format!("job {}'s first event is not `started`", event.job));
         }
@@ -348,6 +388,20 @@ pub fn problems(report: &Report) -> Vec<String> {
             report.pattern
         )),
         _ => {}
+    }
+    if report.pattern == QUEUE {
+        problems.extend(queue_problems(report));
+    } else if let Some(event) = report
+        .events
+        .iter()
+        .find(|e| e.worker.is_some() || e.event == EventKind::Queued)
+    {
+        problems.push(format!(
+            "job {}'s `{}` event in a {} report names a worker or a queue: only queue's do",
+            event.job,
+            event.event.as_str(),
+            report.pattern
+        ));
     }
     if report.pattern == SHUTDOWN {
         problems.extend(shutdown_problems(report));
@@ -406,6 +460,189 @@ fn shutdown_problems(report: &Report) -> Vec<String> {
         if states[received.job] == JobState::Ended(EventKind::Cancelled) {
             problems.push(format!("job {} was received, yet cancelled", received.job));
         }
+    }
+    problems
+}
+
+/// The rules of a `queue` report, those that need no more than the report (the oracle's
+/// [`oracle::Queue`] knows the jobs and the number of workers, and checks the schedule):
+///
+/// - the outcome is `ok`, with no error and nothing pending: a failure is a result;
+/// - the jobs start in input order, each once, and its `started` event names a worker; no
+///   other event does, and no worker starts a job before its last one has ended;
+/// - every job that started ended by itself (`finished`, `failed` or `panicked`), none
+///   `cancelled`;
+/// - `queued` events come in `bounded` only: each job is queued once, before it starts;
+/// - `results` hold every job that started, once, in the order of their ends, `ok` where
+///   the job finished and `err` where it failed or panicked.
+///
+/// One pass over the events and one over the results: linear in the jobs.
+///
+/// ```
+/// let report: shared::Report = serde_json::from_str(
+///     r#"{"pattern": "queue", "runtime": "smol", "scenario": "bounded",
+///         "elapsed_ms": 30.0, "outcome": "ok", "error": null, "failed_jobs": [],
+///         "results": [{"job": 0, "ok": "job 0 result"}], "pending": [], "events": [
+///         {"t_ms": 0.1, "job": 0, "event": "queued", "thread": "main"},
+///         {"t_ms": 0.2, "job": 0, "event": "started", "thread": "main", "worker": 0},
+///         {"t_ms": 30.0, "job": 0, "event": "finished", "thread": "main"}]}"#,
+/// )?;
+/// assert_eq!(contract::problems(&report), Vec::<String>::new());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+fn queue_problems(report: &Report) -> Vec<String> {
+    let mut problems = Vec::new();
+    if report.outcome != Outcome::Ok
+        || report.error.is_some()
+        || !report.failed_jobs.is_empty()
+        || !report.pending.is_empty()
+    {
+        problems.push(format!(
+            "a queue report is `ok`, with no error and nothing pending: it has outcome `{}`, \
+             error {:?}, failed jobs {:?}, pending {:?}",
+            format!("{:?}", report.outcome).to_lowercase(),
+            report.error,
+            report.failed_jobs,
+            report.pending
+        ));
+    }
+    let mut walk = QueueWalk {
+        bounded: report.scenario == "bounded",
+        ..QueueWalk::default()
+    };
+    for event in &report.events {
+        walk.event(event, &mut problems);
+    }
+    // A job put on the queue that no worker took: the workers stopped too soon.
+    if let Some(job) = walk
+        .seen
+        .iter()
+        .filter(|(_, state)| state.queued && !state.started)
+        .map(|(&job, _)| job)
+        .min()
+    {
+        problems.push(format!("job {job} was queued, and no worker took it"));
+    }
+    problems.extend(results_problems(&report.results, &walk.ends));
+    problems
+}
+
+/// What one job of a queue has done so far.
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    queued: bool,
+    started: bool,
+    /// The worker that took it.
+    worker: Option<usize>,
+}
+
+/// A walk through a queue report's events, in order.
+#[derive(Default)]
+struct QueueWalk {
+    /// The scenario is `bounded`: the producer's puts are logged.
+    bounded: bool,
+    seen: std::collections::HashMap<usize, Seen>,
+    /// The job each worker is running now.
+    busy: std::collections::HashMap<usize, usize>,
+    /// The job a queue hands out next, in input order.
+    next_to_start: usize,
+    /// The jobs in the order they ended, with how.
+    ends: Vec<(usize, EventKind)>,
+}
+
+impl QueueWalk {
+    /// Takes the next event in, and says what is wrong with it.
+    fn event(&mut self, event: &shared::Event, problems: &mut Vec<String>) {
+        let (job, kind) = (event.job, event.event);
+        let state = self.seen.entry(job).or_default();
+        if kind != EventKind::Started && event.worker.is_some() {
+            problems.push(format!(
+                "job {job}'s `{}` event names a worker",
+                kind.as_str()
+            ));
+        }
+        match kind {
+            EventKind::Queued if !self.bounded => problems.push(format!(
+                "job {job} queued outside `bounded`: only there does a put wait"
+            )),
+            EventKind::Queued if state.queued || state.started => {
+                problems.push(format!("job {job} queued twice, or after it started"));
+            }
+            EventKind::Queued => state.queued = true,
+            EventKind::Started => {
+                if state.started {
+                    problems.push(format!("job {job} started twice"));
+                }
+                if self.bounded && !state.queued {
+                    problems.push(format!("job {job} started before it was queued"));
+                }
+                if job != self.next_to_start {
+                    problems.push(format!(
+                        "job {job} started where job {} was next: a queue hands the jobs out \
+                         in input order",
+                        self.next_to_start
+                    ));
+                }
+                self.next_to_start = job + 1;
+                state.started = true;
+                state.worker = event.worker;
+                match event.worker {
+                    None => problems.push(format!("job {job}'s `started` names no worker")),
+                    Some(worker) => {
+                        if let Some(other) = self.busy.insert(worker, job) {
+                            problems.push(format!(
+                                "worker {worker} started job {job} while job {other} ran on it"
+                            ));
+                        }
+                    }
+                }
+            }
+            EventKind::Finished | EventKind::Failed | EventKind::Panicked => {
+                self.ends.push((job, kind));
+                // Its worker is free again.
+                if let Some(worker) = state.worker {
+                    if self.busy.get(&worker) == Some(&job) {
+                        self.busy.remove(&worker);
+                    }
+                }
+            }
+            EventKind::Cancelled => problems.push(format!(
+                "job {job} was cancelled: every job taken from the queue runs to its end"
+            )),
+            _ => problems.push(format!(
+                "job {job} has a `{}` event, which no queue job records",
+                kind.as_str()
+            )),
+        }
+    }
+}
+
+/// What is wrong with a queue's results, given the jobs in the order they ended: each job
+/// once, in that order, `ok` where it finished, else `err`.
+fn results_problems(results: &[Received], ends: &[(usize, EventKind)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if results.len() != ends.len() {
+        problems.push(format!(
+            "{} results for {} jobs that ended: every job is received once",
+            results.len(),
+            ends.len()
+        ));
+    }
+    let wrong = results
+        .iter()
+        .zip(ends)
+        .position(|(received, &(job, kind))| {
+            let ok = matches!(received.value, shared::Value::Ok(_));
+            received.job != job || ok != (kind == EventKind::Finished)
+        });
+    if let Some(i) = wrong {
+        problems.push(format!(
+            "result {i} is {:?}, where job {} ended {} then: results come in the order the \
+             jobs end, `ok` for a finished one, else `err`",
+            results[i],
+            ends[i].0,
+            ends[i].1.as_str()
+        ));
     }
     problems
 }

@@ -235,3 +235,100 @@ fn the_shutdown_flags_are_refused_by_another_pattern() {
         }
     }
 }
+
+/// The `queue` pattern's own flags, `--workers N` and `--maxsize K`: whole numbers from 1 to
+/// 10 000 000. 0 is refused with the reason (no worker would take the jobs; asyncio's
+/// `maxsize=0` means unbounded, which is `--scenario workers`), and so is CPython's
+/// reference.
+const BAD_QUEUE: &[(&str, &[&str])] = &[
+    ("--workers", &["--workers", "0"]),
+    ("--workers", &["--scenario", "bounded", "--workers", "0"]),
+    ("--workers", &["--workers", "-1"]),
+    ("--workers", &["--workers", "1.5"]),
+    ("--workers", &["--workers", "x"]),
+    ("--workers", &["--workers", ""]),
+    ("--workers", &["--workers", "10000001"]),
+    ("--maxsize", &["--scenario", "bounded", "--maxsize", "0"]),
+    ("--maxsize", &["--maxsize", "0"]),
+    ("--maxsize", &["--scenario", "bounded", "--maxsize", "-2"]),
+    ("--maxsize", &["--scenario", "bounded", "--maxsize", "many"]),
+];
+
+#[test]
+fn a_bad_worker_count_or_maxsize_is_a_one_line_usage_error() {
+    let examples: Vec<_> = examples()
+        .into_iter()
+        .filter(|(pattern, _)| pattern == "queue")
+        .collect();
+    if examples.is_empty() {
+        println!("skipped: there is no crates/queue yet");
+        return;
+    }
+    std::thread::scope(|scope| {
+        for (pattern, runtime) in &examples {
+            scope.spawn(move || {
+                for (flag, args) in BAD_QUEUE {
+                    let output = run(pattern, runtime, args);
+                    let who = format!("{pattern}-{runtime} {args:?}");
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
+                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+                    assert!(stderr.contains(flag), "{who}: {stderr}");
+                    let value = args.last().copied().unwrap_or_default();
+                    assert!(stderr.contains(value), "{who}: {stderr}");
+                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
+                }
+            });
+        }
+    });
+}
+
+/// CPython's reference refuses 0 workers and a `maxsize` of 0 as the examples do (asyncio
+/// itself would wait forever with no worker, and read `maxsize=0` as unbounded).
+#[test]
+fn the_reference_refuses_no_workers_and_no_room_the_same_way() {
+    let Some(python) = contract::python() else {
+        println!("skipped: no python3 3.11 or newer on the PATH");
+        return;
+    };
+    let script = contract::workspace_root().join("scripts/python/reference.py");
+    for (flag, args) in BAD_QUEUE {
+        let output = std::process::Command::new(&python)
+            .arg(&script)
+            .arg("queue")
+            .args(*args)
+            .output()
+            .expect("python3 runs");
+        let who = format!("reference.py queue {args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+        assert!(output.stdout.is_empty(), "{who} printed on stdout");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+        assert!(stderr.contains(flag), "{who}: {stderr}");
+    }
+}
+
+/// `--workers` and `--maxsize` belong to `queue`: every other pattern refuses them, and
+/// says which pattern reads them.
+#[test]
+fn the_queue_flags_are_refused_by_another_pattern() {
+    for runtime in contract::RUNTIMES {
+        for (pattern, flag) in [
+            ("gather", "--workers"),
+            ("gather", "--maxsize"),
+            ("blocking", "--workers"),
+            ("as-completed", "--maxsize"),
+        ] {
+            let args = ["--delays", "0.01", flag, "2"];
+            let output = run(pattern, runtime, &args);
+            let who = format!("{pattern}-{runtime} {args:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+            assert!(output.stdout.is_empty(), "{who} printed on stdout");
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+            assert!(stderr.contains(flag), "{who}: {stderr}");
+            assert!(stderr.contains("queue"), "{who}: {stderr}");
+        }
+    }
+}

@@ -27,6 +27,10 @@ const FAST: &[(&str, &str)] = &[
     // failing and the panicking job end before it); in `grace`, the cleanup is abandoned.
     ("--interrupt-after", "0.08"),
     ("--grace", "0.005"),
+    // queue: two workers for three jobs, so that job 2 waits for a free worker (and, in
+    // `bounded`, the producer's put for room in a queue of one).
+    ("--workers", "2"),
+    ("--maxsize", "1"),
 ];
 
 /// The variants each scenario runs in, beyond the fast delays.

@@ -15,7 +15,9 @@
 //!
 //! `shutdown` runs jobs of a minute that its own SIGINT interrupts after 0.1 s, and counts
 //! the exit status 130 as success: the cost measured is the signal's, every job's cleanup
-//! (of no time; in `grace`, abandoned after 0.05 s) and the report.
+//! (of no time; in `grace`, abandoned after 0.05 s) and the report. `queue` runs jobs of no
+//! delay (`--tasks N --delay 0`) on its default three workers, in both scenarios: jobs that
+//! sleep would wait for a worker in turn.
 //!
 //! The ratio, not a time, is what it judges, so a loaded machine slows both runs alike;
 //! the limit (40, against 10 for a linear program) leaves room for the noise of one busy
@@ -160,12 +162,17 @@ fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Dura
 }
 
 /// Whether the jobs of this run would wait for one another with a delay: jobs one after
-/// another (gather's `sequential`), or blocking work, which holds a thread of a pool of
-/// about 500 for its whole delay (`to-thread`: 200 000 jobs of 0.1 s would take 40 s).
-/// They get no delay, so that the run measures the pattern's own cost per job.
+/// another (gather's `sequential`), blocking work, which holds a thread of a pool of
+/// about 500 for its whole delay (`to-thread`: 200 000 jobs of 0.1 s would take 40 s), or
+/// jobs that wait for one of a queue's three workers (both scenarios: 200 000 jobs of
+/// 0.1 s would take more than an hour). They get no delay, so that the run measures the
+/// pattern's own cost per job: for `queue`, every job through the channel and a worker,
+/// and in `bounded` the producer's put waiting for room in a queue of one.
 /// (`blocked` and blocking's `timeout` block only a job or two: they keep the delay.)
 fn waits_in_turn(pattern: &str, args: &[&str]) -> bool {
-    args.contains(&"sequential") || (pattern == "blocking" && args.contains(&"to-thread"))
+    args.contains(&"sequential")
+        || (pattern == "blocking" && args.contains(&"to-thread"))
+        || pattern == "queue"
 }
 
 /// The shutdown runs: their jobs (of a minute) are interrupted after 0.1 s, as briefly as
