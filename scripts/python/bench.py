@@ -12,6 +12,9 @@ The patterns are the Python each Rust example mirrors (the ```python block at th
 its `src/lib.rs`), on the same job: sleep the delay, return "job i result", no event log.
 `to-thread` is the blocking pattern's: the same job as blocking work (`time.sleep`) on the
 default executor's threads, through `asyncio.to_thread`; the bench runs it with no delay.
+`queue` and `queue-bounded` are asyncio's queue documentation example: three worker tasks
+looping on `get()` / `task_done()`, every job put first (or, bounded, put by a producer
+that waits while the queue is full), `await queue.join()`, then the workers cancelled.
 uvloop is used only when it is installed (`pip install uvloop`); `versions` says whether it
 is. Needs Python 3.11 or newer (asyncio.TaskGroup and asyncio.timeout). Linux only for the
 memory figures (they read /proc/self/status).
@@ -27,6 +30,11 @@ import time
 
 # The scraper's deadline in the bench: far beyond any run, so every page arrives.
 NO_DEADLINE = 24 * 3600
+
+# The queue's workers (the Rust example's default, and the docs example's), and the
+# bounded queue's size: the bench's QUEUE_WORKERS and QUEUE_MAXSIZE.
+QUEUE_WORKERS = 3
+QUEUE_MAXSIZE = 100
 
 
 async def job(i, delay):
@@ -110,6 +118,49 @@ async def to_thread(n, delay):
     return len(results)
 
 
+async def queue_worker(queue, delay, results):
+    # The docs example's worker: take the next job, run it, mark it done; until cancelled.
+    while True:
+        i = await queue.get()
+        try:
+            results.append(await job(i, delay))
+        except Exception as err:
+            results.append(err)
+        queue.task_done()
+
+
+async def drain(queue, n, delay, put):
+    # The workers first, then the jobs put (`put` waits while a bounded queue is full),
+    # then asyncio's end of a queue: wait until every job is done, cancel the idle workers.
+    results = []
+    workers = [asyncio.create_task(queue_worker(queue, delay, results)) for _ in range(QUEUE_WORKERS)]
+    await put(queue, n)
+    await queue.join()
+    for worker in workers:
+        worker.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+    return sum(1 for result in results if not isinstance(result, Exception))
+
+
+async def put_nowait_all(queue, n):
+    for i in range(n):
+        queue.put_nowait(i)
+
+
+async def put_all(queue, n):
+    for i in range(n):
+        await queue.put(i)
+
+
+async def queue_workers(n, delay):
+    # Unbounded: every job put before the workers take the first.
+    return await drain(asyncio.Queue(), n, delay, put_nowait_all)
+
+
+async def queue_bounded(n, delay):
+    return await drain(asyncio.Queue(QUEUE_MAXSIZE), n, delay, put_all)
+
+
 PATTERNS = {
     "bare": bare,
     "manual-await": manual_await,
@@ -119,6 +170,8 @@ PATTERNS = {
     "as-completed": as_completed,
     "scraper": scraper,
     "to-thread": to_thread,
+    "queue": queue_workers,
+    "queue-bounded": queue_bounded,
 }
 
 

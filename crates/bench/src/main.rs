@@ -42,6 +42,10 @@ struct Cli {
     /// Print the table only; do not write docs/benchmarks.md and the charts.
     #[arg(long)]
     no_write: bool,
+    /// Measure only this pattern (repeat it for more), and bare, the floor every pattern
+    /// is held against. Prints the table only, as --no-write.
+    #[arg(long = "pattern", value_enum, value_name = "PATTERN")]
+    patterns: Vec<Pattern>,
     #[command(subcommand)]
     child: Option<Child>,
 }
@@ -146,7 +150,7 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
         }
     }
 
-    let tasks = plan(&results, &contenders, cli.full);
+    let tasks = plan(&results, &contenders, cli.full, &cli.patterns);
     let progress = progress_bar(tasks.len());
     for task in tasks {
         progress.set_message(describe(task, results.machine.cores));
@@ -158,7 +162,8 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
     results.machine.load_end = load_average();
     results.wall_seconds = started.elapsed().as_secs_f64();
     print!("{}", results.to_text());
-    if !cli.no_write {
+    // The page and the charts show every pattern: a run of some of them would leave holes.
+    if !cli.no_write && cli.patterns.is_empty() {
         let docs = root.join("docs");
         std::fs::create_dir_all(docs.join("img"))?;
         for &delay in &results.delays_ms {
@@ -173,10 +178,16 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every measurement to make, in order. Run k of every configuration comes before run k + 1
-/// of any, so that a burst of load on the machine spreads over the configurations instead
-/// of landing on one.
-fn plan(results: &Results, contenders: &[Contender], full: bool) -> Vec<Task> {
+/// Every measurement to make, in order: of every pattern, or of `only` and the floor.
+/// Run k of every configuration comes before run k + 1 of any, so that a burst of load on
+/// the machine spreads over the configurations instead of landing on one.
+fn plan(results: &Results, contenders: &[Contender], full: bool, only: &[Pattern]) -> Vec<Task> {
+    // Every pattern; or those of `--pattern`, and the floor where they are held against it.
+    let wanted = |pattern: Pattern, delay_ms: u64, jobs: usize| {
+        only.is_empty()
+            || only.contains(&pattern)
+            || (pattern == Pattern::Bare && only.iter().any(|p| p.measured(delay_ms, jobs)))
+    };
     let mut tasks = Vec::new();
     let (timer_1, timer_10) = if full { (1000, 200) } else { (200, 50) };
     for &contender in contenders {
@@ -194,9 +205,13 @@ fn plan(results: &Results, contenders: &[Contender], full: bool) -> Vec<Task> {
                 continue;
             }
             for &delay_ms in &results.delays_ms {
-                for pattern in Pattern::ALL.into_iter().chain(Pattern::BLOCKING) {
+                let patterns = Pattern::ALL
+                    .into_iter()
+                    .chain(Pattern::BLOCKING)
+                    .chain(Pattern::QUEUES);
+                for pattern in patterns {
                     for &jobs in &results.jobs {
-                        if !pattern.measured(delay_ms, jobs) {
+                        if !pattern.measured(delay_ms, jobs) || !wanted(pattern, delay_ms, jobs) {
                             continue;
                         }
                         tasks.push(Task::Pattern(Key {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use shared::{Ending, EventLog, Job};
 
-use crate::{Pattern, Runtime};
+use crate::{Pattern, QUEUE_MAXSIZE, QUEUE_WORKERS, Runtime};
 
 /// The scraper's deadline in the bench: far beyond any run, so every page arrives.
 const NO_DEADLINE: Duration = Duration::from_secs(24 * 3600);
@@ -206,7 +206,54 @@ async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
                 .await
                 .map_or(0, |values| values.len())
         }
+        Pattern::Queue => queue_on_tokio(jobs, None).await,
+        Pattern::QueueBounded => queue_on_tokio(jobs, Some(QUEUE_MAXSIZE)).await,
     }
+}
+
+/// `queue` on tokio, as the example's `main` runs it: every job put on a queue with room
+/// for all of them (`maxsize` `None`), or put by a producer that waits while `maxsize` are
+/// queued; drained in this task by [`QUEUE_WORKERS`] workers. Returns how many jobs
+/// succeeded.
+async fn queue_on_tokio(jobs: Vec<Job>, maxsize: Option<usize>) -> usize {
+    use tokio::sync::mpsc;
+    // What a worker does with a job, as in the example: runs it, a panic caught and
+    // returned as the job's error, so that the worker goes on to the next job.
+    let work = |worker, job: Job| job.on_worker(worker).run_caught(tokio::time::sleep);
+    let done = match maxsize {
+        None => {
+            // tokio's unbounded channel is another type; a bounded one with room for every
+            // job is the same queue here, and `try_send` never waits.
+            let (queue, taken) = mpsc::channel(jobs.len().max(1));
+            for job in jobs {
+                // Cannot fail: there is room, and the receiver is alive. A job lost here
+                // would show as a result missing from the count.
+                if queue.try_send(job).is_err() {
+                    break;
+                }
+            }
+            // Dropping the only sender closes the queue: the workers stop once it is empty.
+            drop(queue);
+            queue_tokio::run_workers(taken, QUEUE_WORKERS, work).await
+        }
+        Some(maxsize) => {
+            let (queue, taken) = mpsc::channel(maxsize.min(jobs.len()).max(1));
+            let producer = async move {
+                for job in jobs {
+                    // `await queue.put(job)`: waits while the queue is full.
+                    if queue.send(job).await.is_err() {
+                        break;
+                    }
+                }
+            };
+            let ((), done) = tokio::join!(
+                producer,
+                queue_tokio::run_workers(taken, QUEUE_WORKERS, work)
+            );
+            done
+        }
+    };
+    done.iter().filter(|result| result.is_ok()).count()
 }
 
 /// A pattern on async-std; returns how many results the caller received.
@@ -253,7 +300,46 @@ async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
                 .await
                 .map_or(0, |values| values.len())
         }
+        Pattern::Queue => queue_on_async_std(jobs, None).await,
+        Pattern::QueueBounded => queue_on_async_std(jobs, Some(QUEUE_MAXSIZE)).await,
     }
+}
+
+/// `queue` on async-std, as the example's `main` runs it: every job put on an unbounded
+/// queue (`maxsize` `None`), or put by a producer that waits while `maxsize` are queued;
+/// drained in this task by [`QUEUE_WORKERS`] workers. Returns how many jobs succeeded.
+async fn queue_on_async_std(jobs: Vec<Job>, maxsize: Option<usize>) -> usize {
+    use async_std::channel;
+    let work = |worker, job: Job| job.on_worker(worker).run_caught(async_std::task::sleep);
+    let done = match maxsize {
+        None => {
+            let (queue, taken) = channel::unbounded();
+            for job in jobs {
+                // Cannot fail: the queue is unbounded, and the receiver is alive.
+                if queue.try_send(job).is_err() {
+                    break;
+                }
+            }
+            drop(queue);
+            queue_async_std::run_workers(taken, QUEUE_WORKERS, work).await
+        }
+        Some(maxsize) => {
+            let (queue, taken) = channel::bounded(maxsize.min(jobs.len()).max(1));
+            let producer = async move {
+                for job in jobs {
+                    if queue.send(job).await.is_err() {
+                        break;
+                    }
+                }
+            };
+            let ((), done) = futures::join!(
+                producer,
+                queue_async_std::run_workers(taken, QUEUE_WORKERS, work)
+            );
+            done
+        }
+    };
+    done.iter().filter(|result| result.is_ok()).count()
 }
 
 /// A pattern on smol; returns how many results the caller received.
@@ -300,7 +386,46 @@ async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
                 .await
                 .map_or(0, |values| values.len())
         }
+        Pattern::Queue => queue_on_smol(jobs, None).await,
+        Pattern::QueueBounded => queue_on_smol(jobs, Some(QUEUE_MAXSIZE)).await,
     }
+}
+
+/// `queue` on smol, as the example's `main` runs it: every job put on an unbounded queue
+/// (`maxsize` `None`), or put by a producer that waits while `maxsize` are queued; drained
+/// in this task by [`QUEUE_WORKERS`] workers. Returns how many jobs succeeded.
+async fn queue_on_smol(jobs: Vec<Job>, maxsize: Option<usize>) -> usize {
+    use smol::channel;
+    let work = |worker, job: Job| job.on_worker(worker).run_caught(smol::Timer::after);
+    let done = match maxsize {
+        None => {
+            let (queue, taken) = channel::unbounded();
+            for job in jobs {
+                // Cannot fail: the queue is unbounded, and the receiver is alive.
+                if queue.try_send(job).is_err() {
+                    break;
+                }
+            }
+            drop(queue);
+            queue_smol::run_workers(taken, QUEUE_WORKERS, work).await
+        }
+        Some(maxsize) => {
+            let (queue, taken) = channel::bounded(maxsize.min(jobs.len()).max(1));
+            let producer = async move {
+                for job in jobs {
+                    if queue.send(job).await.is_err() {
+                        break;
+                    }
+                }
+            };
+            let ((), done) = futures::join!(
+                producer,
+                queue_smol::run_workers(taken, QUEUE_WORKERS, work)
+            );
+            done
+        }
+    };
+    done.iter().filter(|result| result.is_ok()).count()
 }
 
 /// How many of the received `(job, result)` pairs are results, not errors.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::measure::{Sample, TimerSample};
-use crate::{Pattern, Runtime};
+use crate::{Pattern, QUEUE_MAXSIZE, QUEUE_WORKERS, Runtime};
 
 /// The chart's panels: size and margins, in pixels.
 const PANEL_W: f64 = 290.0;
@@ -297,7 +297,16 @@ impl Results {
             "{} cores, {}; load at start {}",
             self.machine.cores, self.machine.cpu, self.machine.load_start
         );
+        // Only the patterns measured: a run of some of them (`--pattern`) shows those.
+        let measured = |pattern: Pattern, delay: u64| {
+            self.samples
+                .keys()
+                .any(|k| k.pattern == pattern && k.delay_ms == delay)
+        };
         for &delay in &self.delays_ms {
+            if !Pattern::ALL.into_iter().any(|p| measured(p, delay)) {
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "\nOverhead per job in ns (median), {}",
@@ -313,7 +322,7 @@ impl Results {
                 "growth", "x bare", "bytes/job"
             );
             let _ = writeln!(out, "{header}");
-            for pattern in Pattern::ALL {
+            for pattern in Pattern::ALL.into_iter().filter(|&p| measured(p, delay)) {
                 for contender in self.contenders() {
                     let mut line =
                         format!("{:<13} {:<24}", pattern.as_str(), self.label(contender));
@@ -336,6 +345,7 @@ impl Results {
             }
         }
         self.blocking_text(&mut out);
+        self.queue_text(&mut out);
         let _ = writeln!(out, "\nTimer overshoot (mean / p99, us)");
         for contender in self.contenders() {
             let mut line = format!("{:<24}", self.label(contender));
@@ -695,6 +705,7 @@ impl Results {
             }
         }
         self.blocking_markdown(&mut out);
+        self.queue_markdown(&mut out);
         let _ = writeln!(out, "\n## Timer accuracy\n");
         let _ = writeln!(
             out,
@@ -888,6 +899,242 @@ impl Results {
                 );
             }
         }
+    }
+
+    /// The contenders that measured a queue pattern, in table order.
+    fn queue_contenders(&self) -> Vec<Contender> {
+        Contender::ALL
+            .into_iter()
+            .filter(|c| {
+                self.samples
+                    .keys()
+                    .any(|k| k.contender == *c && Pattern::QUEUES.contains(&k.pattern))
+            })
+            .collect()
+    }
+
+    /// The queue patterns measured (both, unless `--pattern` chose one).
+    fn queues_measured(&self) -> Vec<Pattern> {
+        Pattern::QUEUES
+            .into_iter()
+            .filter(|&p| self.samples.keys().any(|k| k.pattern == p))
+            .collect()
+    }
+
+    /// The queue patterns' table on stdout, and what it shows.
+    fn queue_text(&self, out: &mut String) {
+        let contenders = self.queue_contenders();
+        if contenders.is_empty() {
+            return;
+        }
+        let jobs = self.jobs_of(Pattern::Queue, 0);
+        let _ = writeln!(
+            out,
+            "\nWorkers and a queue ({QUEUE_WORKERS} workers; queue-bounded: maxsize \
+             {QUEUE_MAXSIZE}): overhead per job in ns (median), no delay \
+             (x bare at {}; x cheaper: than CPython asyncio at {})",
+            short_count(self.floor_jobs()),
+            short_count(jobs.last().copied().unwrap_or(0))
+        );
+        let mut header = format!("{:<13} {:<24}", "pattern", "runtime");
+        for &n in &jobs {
+            let _ = write!(header, " {:>9}", short_count(n));
+        }
+        let _ = writeln!(
+            out,
+            "{header} {:>7} {:>7} {:>10} {:>9}",
+            "growth", "x bare", "x cheaper", "bytes/job"
+        );
+        let largest = jobs.last().copied().unwrap_or(0);
+        for pattern in self.queues_measured() {
+            for &contender in &contenders {
+                let mut line = format!("{:<13} {:<24}", pattern.as_str(), self.label(contender));
+                for &n in &jobs {
+                    let cost = self.cost(self.key(contender, pattern, 0, n));
+                    let _ = write!(line, " {:>9}", cost.map_or("-".into(), |s| ns(s.median)));
+                }
+                let memory = self.memory(self.key(contender, pattern, 0, largest));
+                let _ = writeln!(
+                    line,
+                    " {:>7} {:>7} {:>10} {:>9}",
+                    self.growth(contender, pattern, 0).map_or("-".into(), ratio),
+                    self.over_bare(contender, pattern, 0)
+                        .map_or("-".into(), ratio),
+                    self.cheaper_than_asyncio(contender, pattern)
+                        .filter(|_| !contender.is_python())
+                        .map_or("-".into(), ratio),
+                    memory.map_or("-".into(), |m| format!("{:.0}", m.median)),
+                );
+                out.push_str(&line);
+            }
+        }
+        for finding in self.queue_findings() {
+            let _ = writeln!(out, "{finding}");
+        }
+    }
+
+    /// The queue patterns' section of the page: what is measured, the table, and what it
+    /// shows.
+    fn queue_markdown(&self, out: &mut String) {
+        let contenders = self.queue_contenders();
+        if contenders.is_empty() {
+            return;
+        }
+        let jobs = self.jobs_of(Pattern::Queue, 0);
+        let largest = jobs.last().copied().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "\n## Workers and a queue: `queue` and `queue-bounded`, no delay\n"
+        );
+        out.push_str(QUEUE_READING);
+        let _ = write!(out, "\n| pattern | runtime |");
+        for &n in &jobs {
+            let _ = write!(out, " ns/job, N = {} |", short_count(n));
+        }
+        let _ = writeln!(
+            out,
+            " growth {}/{} | x bare at {} | CPython asyncio / this at {} | bytes/job at {} |",
+            short_count(largest),
+            short_count(jobs.first().copied().unwrap_or(0)),
+            short_count(self.floor_jobs()),
+            short_count(largest),
+            short_count(largest)
+        );
+        let _ = writeln!(
+            out,
+            "|---|---|{}---|---|---|---|",
+            "---:|".repeat(jobs.len())
+        );
+        for pattern in self.queues_measured() {
+            for &contender in &contenders {
+                let _ = write!(out, "| {} | {} |", pattern.as_str(), self.label(contender));
+                for &n in &jobs {
+                    let cell = self
+                        .cost(self.key(contender, pattern, 0, n))
+                        .map_or("-".into(), |s| {
+                            format!("{} ({}–{})", ns(s.median), ns(s.min), ns(s.max))
+                        });
+                    let _ = write!(out, " {cell} |");
+                }
+                let memory = self.memory(self.key(contender, pattern, 0, largest));
+                let _ = writeln!(
+                    out,
+                    " {} | {} | {} | {} |",
+                    self.growth(contender, pattern, 0).map_or("-".into(), ratio),
+                    self.over_bare(contender, pattern, 0)
+                        .map_or("-".into(), ratio),
+                    self.cheaper_than_asyncio(contender, pattern)
+                        .filter(|_| !contender.is_python())
+                        .map_or("-".into(), ratio),
+                    memory.map_or("-".into(), |m| format!(
+                        "{:.0} ({:.0}–{:.0})",
+                        m.median, m.min, m.max
+                    )),
+                );
+            }
+        }
+        let findings = self.queue_findings();
+        if !findings.is_empty() {
+            let _ = writeln!(out, "\n{}", findings.join(" "));
+        }
+    }
+
+    /// What the queue's figures show, in sentences made from them: the cost per job at the
+    /// largest N on the Rust runtimes against CPython's, against a task per job, and
+    /// whether it stays flat as N grows (by the bound the async patterns are held to).
+    pub fn queue_findings(&self) -> Vec<String> {
+        let jobs = self.jobs_of(Pattern::Queue, 0);
+        let (Some(&smallest), Some(&largest)) = (jobs.first(), jobs.last()) else {
+            return Vec::new();
+        };
+        let rust: Vec<Contender> = self
+            .queue_contenders()
+            .into_iter()
+            .filter(|c| !c.is_python())
+            .collect();
+        let mut findings = Vec::new();
+        for pattern in Pattern::QUEUES {
+            let costs: Vec<(Contender, f64)> = rust
+                .iter()
+                .filter_map(|&c| Some((c, self.cost(self.key(c, pattern, 0, largest))?.median)))
+                .collect();
+            let (Some(cheapest), Some(dearest)) = (
+                costs.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
+                costs.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
+            ) else {
+                continue;
+            };
+            let mut sentence = format!(
+                "At N = {}, a job through `{}` costs {} ns ({}) to {} ns ({}) on the Rust runtimes",
+                short_count(largest),
+                pattern.as_str(),
+                ns(cheapest.1),
+                self.label(cheapest.0),
+                ns(dearest.1),
+                self.label(dearest.0)
+            );
+            let asyncio = self.cost(self.key(Contender::Asyncio, pattern, 0, largest));
+            if let Some(asyncio) = asyncio {
+                let _ = write!(
+                    sentence,
+                    ", and {} ns on CPython asyncio: {} to {} as much",
+                    ns(asyncio.median),
+                    ratio(asyncio.median / dearest.1.max(1.0)),
+                    ratio(asyncio.median / cheapest.1.max(1.0))
+                );
+            }
+            sentence.push('.');
+            findings.push(sentence);
+        }
+        let over_bare: Vec<f64> = Pattern::QUEUES
+            .iter()
+            .flat_map(|&p| rust.iter().map(move |&c| (c, p)))
+            .filter_map(|(c, p)| self.over_bare(c, p, 0))
+            .collect();
+        if let Some(range) = Stat::of(&over_bare) {
+            findings.push(format!(
+                "Held against its runtime's bare primitive (a task spawned and awaited per \
+                 job) at N = {}, a job through the queue costs {} to {} as much; the workers \
+                 run in the calling task, and no job gets a task of its own.",
+                short_count(self.floor_jobs()),
+                ratio(range.min),
+                ratio(range.max)
+            ));
+        }
+        let growths: Vec<(f64, String)> = Pattern::QUEUES
+            .iter()
+            .flat_map(|&p| rust.iter().map(move |&c| (c, p)))
+            .filter_map(|(c, p)| {
+                let g = self.growth(c, p, 0)?;
+                Some((g, format!("{} on {}", p.as_str(), self.label(c))))
+            })
+            .collect();
+        if let Some((worst, which)) = growths.iter().max_by(|a, b| a.0.total_cmp(&b.0)) {
+            let span = format!(
+                "cost({}) / cost({})",
+                short_count(largest),
+                short_count(smallest)
+            );
+            if *worst <= 2.0 {
+                findings.push(format!(
+                    "The cost per job is flat as N grows: {span} is at most {} ({which}), \
+                     within the 2x the async patterns are held to.",
+                    ratio(*worst)
+                ));
+            } else {
+                let over: Vec<String> = growths
+                    .iter()
+                    .filter(|(g, _)| *g > 2.0)
+                    .map(|(g, which)| format!("{which}: {}", ratio(*g)))
+                    .collect();
+                findings.push(format!(
+                    "The cost per job is NOT flat as N grows: {span} is above the 2x the \
+                     async patterns are held to for {}.",
+                    over.join(", ")
+                ));
+            }
+        }
+        findings
     }
 
     /// The chart for one delay: the overhead per job against N, log-log, one small panel
@@ -1095,6 +1342,30 @@ pool has, which the example shows), not held against the async floor, and up to 
 even with `--full` (CPython's `to_thread` costs about 0.1 ms and several KiB per job: a \
 million would take minutes and gigabytes for the same figure). *threads* is how many the \
 process had when `gather` returned, the pool's threads idle then but not yet gone.
+";
+
+/// What the queue section measures, under its title. It spells out [`QUEUE_WORKERS`] (3)
+/// and [`QUEUE_MAXSIZE`] (100), and must follow them.
+const QUEUE_READING: &str = "\
+The `queue` example's own `run_workers` (its `src/lib.rs`): three workers, the example's \
+default, take the jobs from one queue until it is closed and empty, each running the shared \
+job with no delay (it yields once) and its event log off, a panic caught around it as the \
+example does; the results are collected in the order the jobs end. **queue** is the \
+example's `workers` scenario: every job put on the queue first (`try_send` on tokio's \
+`mpsc::channel` with room for every job, on async-std's and smol's unbounded `channel`), \
+the queue closed by dropping its sender, then drained. **queue-bounded** is its `bounded` \
+scenario with room for 100 jobs: a producer's `send(job).await` waits while the queue is \
+full, joined with the workers in the same task. Against CPython's docs example: \
+`asyncio.Queue()` (or `asyncio.Queue(100)` and `await queue.put(i)`), three worker tasks \
+looping on `get()` and `task_done()`, `await queue.join()`, then the workers cancelled. \
+The workers are futures polled in the calling task, not spawned, as asyncio's take turns on \
+its one thread: the runtime's other threads do not share the work, and what a job costs is \
+a trip through the channel and the worker's loop, not a task. It is measured with no delay \
+only: three workers run N jobs of 100 ms in N / 3 x 100 ms (33 s at N = 1 000), a time made \
+of the jobs' delays, which the example shows. *x bare* holds it against the runtime's bare \
+primitive, a task per job, for comparison: the queue is in no chart and no target. *bytes/job* \
+holds the job itself while it waits on the queue (all of them at once in `queue`, at most 100 \
+in `queue-bounded`) and its result, kept until the end.
 ";
 
 /// "met" or "NOT met", and the misses.
