@@ -19,6 +19,9 @@ async fn run_scenario(run: &Run, scenario: Queue) -> anyhow::Result<()> {
     let jobs = run.jobs();
     let total = jobs.len();
     let workers = run.config().workers;
+    // A worker beyond the jobs would only wait: as many workers as jobs make the same
+    // schedule, where ten million idle ones would cost gigabytes.
+    let pool = workers.min(total.max(1));
     // What a worker does with a job: runs it, its `started` event naming the worker. A
     // panic comes back as the job's error (`job 4 panicked`), as a failure does, and the
     // worker goes on to the next job.
@@ -39,7 +42,7 @@ async fn run_scenario(run: &Run, scenario: Queue) -> anyhow::Result<()> {
             }
             // Dropping the only sender closes the queue: the workers stop once it is empty.
             drop(queue);
-            run_workers(taken, workers, work).await
+            run_workers(taken, pool, work).await
         }
         Queue::Bounded => {
             // A queue never holds more than every job: a larger `--maxsize` is the same.
@@ -57,7 +60,7 @@ async fn run_scenario(run: &Run, scenario: Queue) -> anyhow::Result<()> {
                 // `queue` is dropped here: closed, and the workers stop once it is empty.
                 anyhow::Ok(())
             };
-            let (put, done) = futures::join!(producer, run_workers(taken, workers, work));
+            let (put, done) = futures::join!(producer, run_workers(taken, pool, work));
             put?;
             done
         }
