@@ -1,10 +1,63 @@
 //! Every example binary refuses every bad input of the contract the same way: exit code 2,
 //! one line on stderr naming the flag and the value, nothing on stdout, and no panic.
 
+use std::process::Output;
+
 use contract::{examples, run};
 
+/// A list of bad inputs: the flag the message must name, and the arguments (the value the
+/// message must show is the last one).
+type BadInputs = &'static [(&'static str, &'static [&'static str])];
+
+/// Checks that `output` is a usage error: exit code 2, nothing on stdout, one line on stderr
+/// that names `flag` (and `value`, when given), and no panic. Returns that line, for the
+/// caller's own checks.
+fn assert_usage_error(who: &str, output: &Output, flag: &str, value: Option<&str>) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
+    assert!(output.stdout.is_empty(), "{who} printed on stdout");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
+    assert!(
+        stderr.contains(flag),
+        "{who} does not name {flag}: {stderr}"
+    );
+    if let Some(value) = value {
+        assert!(
+            stderr.contains(value),
+            "{who} does not name {value}: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
+    stderr
+}
+
+/// Runs every bad input of `bad` on each runtime's example of `pattern` (the runtimes at
+/// once), and checks that each is a usage error naming its flag and value. Skipped, with a
+/// line that says so, when the pattern has no examples.
+fn assert_refused_by(pattern: &str, bad: BadInputs) {
+    let examples: Vec<_> = examples()
+        .into_iter()
+        .filter(|(name, _)| name == pattern)
+        .collect();
+    if examples.is_empty() {
+        println!("skipped: there is no crates/{pattern} yet");
+        return;
+    }
+    std::thread::scope(|scope| {
+        for (pattern, runtime) in &examples {
+            scope.spawn(move || {
+                for (flag, args) in bad {
+                    let output = run(pattern, runtime, args);
+                    let who = format!("{pattern}-{runtime} {args:?}");
+                    assert_usage_error(&who, &output, flag, args.last().copied());
+                }
+            });
+        }
+    });
+}
+
 /// The bad inputs: the flag the message must name, and the arguments.
-const BAD: &[(&str, &[&str])] = &[
+const BAD: BadInputs = &[
     ("--delays", &["--delays", "-1"]),
     ("--delays", &["--delays", "nan"]),
     ("--delays", &["--delays", "inf"]),
@@ -78,20 +131,7 @@ fn every_bad_input_is_a_one_line_usage_error_on_every_example() {
                 for (flag, args) in BAD {
                     let output = run(pattern, runtime, args);
                     let who = format!("{pattern}-{runtime} {args:?}");
-                    let stderr = String::from_utf8_lossy(&output.stderr);
-                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
-                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-                    assert!(
-                        stderr.contains(flag),
-                        "{who} does not name {flag}: {stderr}"
-                    );
-                    let value = args.last().copied().unwrap_or_default();
-                    assert!(
-                        stderr.contains(value),
-                        "{who} does not name {value}: {stderr}"
-                    );
-                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
+                    assert_usage_error(&who, &output, flag, args.last().copied());
                 }
             });
         }
@@ -108,10 +148,7 @@ fn a_value_with_a_newline_is_still_refused_on_one_line() {
             scope.spawn(move || {
                 let output = run(pattern, runtime, &["--delays", "0.1\n0.2"]);
                 let who = format!("{pattern}-{runtime}");
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-                assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-                assert!(stderr.contains("--delays"), "{who}: {stderr}");
+                let stderr = assert_usage_error(&who, &output, "--delays", None);
                 assert!(stderr.contains("0.1\\n0.2"), "{who}: {stderr}");
             });
         }
@@ -130,50 +167,28 @@ fn help_exits_with_zero_on_every_example() {
 /// The `blocking` pattern's own flag, `--block LIST`: job indices, each naming one of the
 /// jobs. (A pattern that does not read `--block` refuses it too: `environment.rs` checks
 /// every optional flag on every other pattern.)
-const BAD_BLOCK: &[&[&str]] = &[
-    &["--delays", "1,2,3", "--block", "9"],
-    &["--scenario", "blocked", "--delays", "1,2,3", "--block", "3"],
-    &["--scenario", "blocked", "--block", "x"],
-    &["--block", "-1"],
-    &["--block", "0,,1"],
-    &["--block", "1.5"],
-    &["--block", ""],
+const BAD_BLOCK: BadInputs = &[
+    ("--block", &["--delays", "1,2,3", "--block", "9"]),
+    (
+        "--block",
+        &["--scenario", "blocked", "--delays", "1,2,3", "--block", "3"],
+    ),
+    ("--block", &["--scenario", "blocked", "--block", "x"]),
+    ("--block", &["--block", "-1"]),
+    ("--block", &["--block", "0,,1"]),
+    ("--block", &["--block", "1.5"]),
+    ("--block", &["--block", ""]),
 ];
 
 #[test]
 fn a_bad_block_list_is_a_one_line_usage_error() {
-    let examples: Vec<_> = examples()
-        .into_iter()
-        .filter(|(pattern, _)| pattern == "blocking")
-        .collect();
-    if examples.is_empty() {
-        println!("skipped: there is no crates/blocking yet");
-        return;
-    }
-    std::thread::scope(|scope| {
-        for (pattern, runtime) in &examples {
-            scope.spawn(move || {
-                for args in BAD_BLOCK {
-                    let output = run(pattern, runtime, args);
-                    let who = format!("{pattern}-{runtime} {args:?}");
-                    let stderr = String::from_utf8_lossy(&output.stderr);
-                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
-                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-                    assert!(stderr.contains("--block"), "{who}: {stderr}");
-                    let value = args.last().copied().unwrap_or_default();
-                    assert!(stderr.contains(value), "{who}: {stderr}");
-                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
-                }
-            });
-        }
-    });
+    assert_refused_by("blocking", BAD_BLOCK);
 }
 
 /// The `shutdown` pattern's own flags, `--interrupt-after S` and `--grace S`: durations,
 /// refused like every other. (`environment.rs` checks that every other pattern refuses them,
 /// with a message naming the patterns that read them.)
-const BAD_SHUTDOWN: &[(&str, &[&str])] = &[
+const BAD_SHUTDOWN: BadInputs = &[
     ("--interrupt-after", &["--interrupt-after", "-1"]),
     ("--interrupt-after", &["--interrupt-after", "nan"]),
     ("--interrupt-after", &["--interrupt-after", "inf"]),
@@ -189,32 +204,7 @@ const BAD_SHUTDOWN: &[(&str, &[&str])] = &[
 
 #[test]
 fn a_bad_interrupt_or_grace_is_a_one_line_usage_error() {
-    let examples: Vec<_> = examples()
-        .into_iter()
-        .filter(|(pattern, _)| pattern == "shutdown")
-        .collect();
-    if examples.is_empty() {
-        println!("skipped: there is no crates/shutdown yet");
-        return;
-    }
-    std::thread::scope(|scope| {
-        for (pattern, runtime) in &examples {
-            scope.spawn(move || {
-                for (flag, args) in BAD_SHUTDOWN {
-                    let output = run(pattern, runtime, args);
-                    let who = format!("{pattern}-{runtime} {args:?}");
-                    let stderr = String::from_utf8_lossy(&output.stderr);
-                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
-                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-                    assert!(stderr.contains(flag), "{who}: {stderr}");
-                    let value = args.last().copied().unwrap_or_default();
-                    assert!(stderr.contains(value), "{who}: {stderr}");
-                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
-                }
-            });
-        }
-    });
+    assert_refused_by("shutdown", BAD_SHUTDOWN);
 }
 
 /// `--interrupt-after` and `--grace` belong to `shutdown`: cancel-cleanup, which shares its
@@ -226,11 +216,7 @@ fn the_shutdown_flags_are_refused_by_another_pattern() {
             let args = ["--scenario", "cleanup", flag, "0.5"];
             let output = run("cancel-cleanup", runtime, &args);
             let who = format!("cancel-cleanup-{runtime} {args:?}");
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-            assert!(output.stdout.is_empty(), "{who} printed on stdout");
-            assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-            assert!(stderr.contains(flag), "{who}: {stderr}");
+            let stderr = assert_usage_error(&who, &output, flag, None);
             assert!(stderr.contains("shutdown"), "{who}: {stderr}");
         }
     }
@@ -240,7 +226,7 @@ fn the_shutdown_flags_are_refused_by_another_pattern() {
 /// 10 000 000. 0 is refused with the reason (no worker would take the jobs; asyncio's
 /// `maxsize=0` means unbounded, which is `--scenario workers`), and so is CPython's
 /// reference.
-const BAD_QUEUE: &[(&str, &[&str])] = &[
+const BAD_QUEUE: BadInputs = &[
     ("--workers", &["--workers", "0"]),
     ("--workers", &["--scenario", "bounded", "--workers", "0"]),
     ("--workers", &["--workers", "-1"]),
@@ -256,32 +242,7 @@ const BAD_QUEUE: &[(&str, &[&str])] = &[
 
 #[test]
 fn a_bad_worker_count_or_maxsize_is_a_one_line_usage_error() {
-    let examples: Vec<_> = examples()
-        .into_iter()
-        .filter(|(pattern, _)| pattern == "queue")
-        .collect();
-    if examples.is_empty() {
-        println!("skipped: there is no crates/queue yet");
-        return;
-    }
-    std::thread::scope(|scope| {
-        for (pattern, runtime) in &examples {
-            scope.spawn(move || {
-                for (flag, args) in BAD_QUEUE {
-                    let output = run(pattern, runtime, args);
-                    let who = format!("{pattern}-{runtime} {args:?}");
-                    let stderr = String::from_utf8_lossy(&output.stderr);
-                    assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-                    assert!(output.stdout.is_empty(), "{who} printed on stdout");
-                    assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-                    assert!(stderr.contains(flag), "{who}: {stderr}");
-                    let value = args.last().copied().unwrap_or_default();
-                    assert!(stderr.contains(value), "{who}: {stderr}");
-                    assert!(!stderr.contains("panicked"), "{who} panicked: {stderr}");
-                }
-            });
-        }
-    });
+    assert_refused_by("queue", BAD_QUEUE);
 }
 
 /// CPython's reference refuses 0 workers and a `maxsize` of 0 as the examples do (asyncio
@@ -301,11 +262,7 @@ fn the_reference_refuses_no_workers_and_no_room_the_same_way() {
             .output()
             .expect("python3 runs");
         let who = format!("reference.py queue {args:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-        assert!(output.stdout.is_empty(), "{who} printed on stdout");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-        assert!(stderr.contains(flag), "{who}: {stderr}");
+        assert_usage_error(&who, &output, flag, None);
     }
 }
 
@@ -323,11 +280,7 @@ fn the_queue_flags_are_refused_by_another_pattern() {
             let args = ["--delays", "0.01", flag, "2"];
             let output = run(pattern, runtime, &args);
             let who = format!("{pattern}-{runtime} {args:?}");
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            assert_eq!(output.status.code(), Some(2), "{who}: {stderr}");
-            assert!(output.stdout.is_empty(), "{who} printed on stdout");
-            assert_eq!(stderr.trim_end().lines().count(), 1, "{who}: {stderr}");
-            assert!(stderr.contains(flag), "{who}: {stderr}");
+            let stderr = assert_usage_error(&who, &output, flag, None);
             assert!(stderr.contains("queue"), "{who}: {stderr}");
         }
     }
