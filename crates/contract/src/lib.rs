@@ -14,6 +14,7 @@ use shared::{EventKind, JobState, Outcome, Received, Report};
 
 pub mod copy_it;
 pub mod oracle;
+pub mod timing;
 
 /// The runtimes every pattern is written for, in the order the docs list them.
 pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];

@@ -22,20 +22,16 @@
 //! The ratio, not a time, is what it judges, so a loaded machine slows both runs alike;
 //! the limit (40, against 10 for a linear program) leaves room for the noise of one busy
 //! moment. Each run also has a generous time limit, so that a quadratic path fails instead
-//! of running for hours.
+//! of running for hours. The build, the arguments and the stopwatch are
+//! [`contract::timing`]'s, which the benchmark's end-to-end table uses too.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use std::path::PathBuf;
-
-use contract::{examples, scenarios, workspace_root};
+use contract::timing::{self, Sink};
+use contract::{examples, scenarios};
 
 /// How much more than 10 x the small run's cost the big run may take.
 const MAX_RATIO: f64 = 40.0;
-
-/// The most any one run may take before it counts as stuck.
-const LIMIT: Duration = Duration::from_secs(300);
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -65,7 +61,10 @@ fn main() {
         eprintln!("error: no example packages found under crates/ (for {only:?})");
         std::process::exit(1);
     }
-    build(&examples);
+    if let Err(err) = timing::build(&examples) {
+        eprintln!("error: {err}");
+        std::process::exit(1);
+    }
     let mut failures = Vec::new();
     let mut checked = 0;
     println!(
@@ -122,100 +121,10 @@ fn main() {
     }
 }
 
-/// Runs one example with `jobs` jobs of 0.1 s (0 s when they cannot all sleep at once;
-/// shutdown's, see [`shutdown_flags`]) and these arguments, its output thrown away, and
-/// returns how long it took, or what went wrong.
+/// Runs one example's release binary with `jobs` jobs (see [`timing::arguments`]) and
+/// these arguments, its output thrown away, and returns how long it took, or what went
+/// wrong.
 fn time(pattern: &str, runtime: &str, args: &[&str], jobs: usize) -> Result<Duration, String> {
-    let (delay, flags) = if pattern == "shutdown" {
-        ("60", shutdown_flags(args))
-    } else if waits_in_turn(pattern, args) {
-        ("0", &[][..])
-    } else {
-        ("0.1", &[][..])
-    };
-    let mut command = Command::new(release_binary(pattern, runtime));
-    command
-        .args(["--tasks", &jobs.to_string(), "--delay", delay])
-        .args(flags)
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let start = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|err| format!("cannot start: {err}"))?;
-    loop {
-        if let Some(status) = child.try_wait().map_err(|err| err.to_string())? {
-            if !contract::exits_with_a_report(pattern, status.code()) {
-                return Err(format!("{jobs} jobs: exited with {status}"));
-            }
-            return Ok(start.elapsed());
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            return Err(format!("{jobs} jobs: still running after {LIMIT:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// Whether the jobs of this run would wait for one another with a delay: jobs one after
-/// another (gather's `sequential`), blocking work, which holds a thread of a pool of
-/// about 500 for its whole delay (`to-thread`: 200 000 jobs of 0.1 s would take 40 s), or
-/// jobs that wait for one of a queue's three workers (both scenarios: 200 000 jobs of
-/// 0.1 s would take more than an hour). They get no delay, so that the run measures the
-/// pattern's own cost per job: for `queue`, every job through the channel and a worker,
-/// and in `bounded` the producer's put waiting for room in a queue of one.
-/// (`blocked` and blocking's `timeout` block only a job or two: they keep the delay.)
-fn waits_in_turn(pattern: &str, args: &[&str]) -> bool {
-    args.contains(&"sequential")
-        || (pattern == "blocking" && args.contains(&"to-thread"))
-        || pattern == "queue"
-}
-
-/// The shutdown runs: their jobs (of a minute) are interrupted after 0.1 s, as briefly as
-/// the other patterns' jobs sleep, by the program's own SIGINT (it exits 130); their
-/// cleanups take no time, and in `grace` take a minute and are abandoned after 0.05 s. So
-/// the run measures the signal, every job's cleanup and the report, not the jobs' sleep.
-fn shutdown_flags(args: &[&str]) -> &'static [&'static str] {
-    if args.contains(&"grace") {
-        &[
-            "--interrupt-after",
-            "0.1",
-            "--cleanup",
-            "60",
-            "--grace",
-            "0.05",
-        ]
-    } else {
-        &["--interrupt-after", "0.1", "--cleanup", "0"]
-    }
-}
-
-/// Builds every example with `--release`, or exits with status 1 if that fails.
-fn build(examples: &[(String, String)]) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
-    command
-        .args(["build", "--quiet", "--release", "--bins"])
-        .current_dir(workspace_root());
-    for (pattern, runtime) in examples {
-        command.args(["-p", &format!("{pattern}-{runtime}")]);
-    }
-    if !command.status().is_ok_and(|status| status.success()) {
-        eprintln!("error: the release build of the examples failed");
-        std::process::exit(1);
-    }
-}
-
-/// Where the release build put an example's binary.
-fn release_binary(pattern: &str, runtime: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
-    target.join("release").join(format!(
-        "{pattern}-{runtime}{}",
-        std::env::consts::EXE_SUFFIX
-    ))
+    let mut command = timing::command(pattern, runtime, args, jobs);
+    timing::time(&mut command, pattern, Sink::Null).map_err(|err| format!("{jobs} jobs: {err}"))
 }
