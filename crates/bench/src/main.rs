@@ -22,10 +22,15 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 /// The fixed delay of the delayed jobs, in milliseconds.
 const DELAY_MS: u64 = 100;
 
+/// The numbers of jobs the example binaries are timed with, end to end.
+const BINARY_JOBS: [usize; 2] = [10_000, 100_000];
+
 /// What each async pattern costs on tokio, async-std and smol, against CPython's asyncio
 /// and uvloop. Writes docs/benchmarks.md and docs/img/bench-*.svg.
 #[derive(Parser, Debug)]
 #[command(name = "bench")]
+// Each bool is a flag of the command line, which clap fills in.
+#[allow(clippy::struct_excessive_bools)]
 struct Cli {
     /// Every N up to 1 000 000 (about 25 minutes on 2 cores).
     #[arg(long)]
@@ -39,6 +44,9 @@ struct Cli {
     /// Leave CPython out.
     #[arg(long)]
     no_python: bool,
+    /// Do not time the example binaries end to end.
+    #[arg(long)]
+    no_binaries: bool,
     /// Print the table only; do not write docs/benchmarks.md and the charts.
     #[arg(long)]
     no_write: bool,
@@ -159,6 +167,20 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
     }
     progress.finish_and_clear();
 
+    // The example binaries end to end, as a user runs them: with every pattern only (a
+    // run of some patterns is about those patterns' functions).
+    if !cli.no_binaries && cli.patterns.is_empty() {
+        eprintln!("bench: building the example binaries (--release)...");
+        bench::binaries::build()?;
+        let progress = spinner("timing the example binaries end to end");
+        let binaries = bench::binaries::measure(&BINARY_JOBS, results.runs.0, |step| {
+            progress.set_message(step.to_owned());
+            progress.tick();
+        });
+        progress.finish_and_clear();
+        results.binaries = Some(binaries);
+    }
+
     results.machine.load_end = load_average();
     results.wall_seconds = started.elapsed().as_secs_f64();
     print!("{}", results.to_text());
@@ -174,6 +196,43 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
         let page = docs.join("benchmarks.md");
         std::fs::write(&page, results.to_markdown())?;
         eprintln!("wrote {}", page.display());
+        if results.samples.keys().any(|k| k.pattern.is_alternative()) {
+            let chart = docs.join(bench::report::PRIMITIVES_CHART);
+            std::fs::write(&chart, results.primitives_svg())?;
+            eprintln!("wrote {}", chart.display());
+            for pattern in Pattern::ALL {
+                if let Some(block) = results.why_this_primitive(pattern) {
+                    write_why(root, pattern, &block)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The markers around the generated "Why this primitive" block of an example's README.
+const WHY_START: &str =
+    "<!-- why-this-primitive: written by `cargo run --release -p bench`; do not edit -->";
+const WHY_END: &str = "<!-- /why-this-primitive -->";
+
+/// Puts `block` between the markers of `crates/<pattern>/README.md`; a README without them
+/// is left alone, with a line saying so.
+fn write_why(root: &Path, pattern: Pattern, block: &str) -> anyhow::Result<()> {
+    let path = root.join("crates").join(pattern.as_str()).join("README.md");
+    let readme = std::fs::read_to_string(&path)?;
+    let start = readme.find(WHY_START);
+    let end = start.and_then(|start| Some(start + readme[start..].find(WHY_END)?));
+    let (Some(start), Some(end)) = (start, end) else {
+        eprintln!(
+            "{}: no why-this-primitive markers, left alone",
+            path.display()
+        );
+        return Ok(());
+    };
+    let updated = format!("{}{WHY_START}\n{block}{}", &readme[..start], &readme[end..]);
+    if updated != readme {
+        std::fs::write(&path, updated)?;
+        eprintln!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -208,8 +267,12 @@ fn plan(results: &Results, contenders: &[Contender], full: bool, only: &[Pattern
                 let patterns = Pattern::ALL
                     .into_iter()
                     .chain(Pattern::BLOCKING)
-                    .chain(Pattern::QUEUES);
+                    .chain(Pattern::QUEUES)
+                    .chain(Pattern::ALTERNATIVES);
                 for pattern in patterns {
+                    if pattern.is_alternative() && !alternative_measured(contender, pattern) {
+                        continue;
+                    }
                     for &jobs in &results.jobs {
                         if !pattern.measured(delay_ms, jobs) || !wanted(pattern, delay_ms, jobs) {
                             continue;
@@ -226,6 +289,13 @@ fn plan(results: &Results, contenders: &[Contender], full: bool, only: &[Pattern
         }
     }
     tasks
+}
+
+/// Whether an alternative primitive is measured on this contender: on the Rust runtimes
+/// that have it, as they run by default. (smol with `SMOL_THREADS` set would double the
+/// smol rows for what the patterns' table already shows: how smol scales with threads.)
+fn alternative_measured(contender: Contender, pattern: Pattern) -> bool {
+    matches!(contender, Contender::Rust(runtime) if pattern.available(runtime))
 }
 
 /// What a task measures, for the progress bar.
@@ -295,6 +365,20 @@ fn progress_bar(len: usize) -> ProgressBar {
     let bar = ProgressBar::new(len as u64);
     let style = ProgressStyle::with_template("{bar:30} {pos}/{len} [{elapsed}/~{duration}] {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// A spinner with a message on a terminal; elsewhere a hidden one, and a line saying what
+/// is running.
+fn spinner(what: &str) -> ProgressBar {
+    if !std::io::stdout().is_terminal() {
+        eprintln!("bench: {what}...");
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    let style = ProgressStyle::with_template("{spinner} [{elapsed}] {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
     bar
 }

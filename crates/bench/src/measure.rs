@@ -50,6 +50,13 @@ pub fn measure(
     jobs: usize,
     delay: Duration,
 ) -> anyhow::Result<Sample> {
+    if !pattern.available(runtime) {
+        anyhow::bail!(
+            "{} is not measured on {}: the runtime lacks it, or its example is it",
+            pattern.as_str(),
+            runtime.as_str()
+        );
+    }
     let log = EventLog::disabled();
     let jobs: Vec<Job> = (0..jobs)
         .map(|id| Job::new(id, delay, Ending::Succeed, log.clone()))
@@ -208,6 +215,42 @@ async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
         }
         Pattern::Queue => queue_on_tokio(jobs, None).await,
         Pattern::QueueBounded => queue_on_tokio(jobs, Some(QUEUE_MAXSIZE)).await,
+        _ => alternative_on_tokio(pattern, jobs).await,
+    }
+}
+
+/// An alternative primitive on tokio ([`crate::alternatives`]), on the jobs as the patterns
+/// take them; returns how many jobs succeeded.
+async fn alternative_on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
+    use crate::alternatives::{self, tokio as alt};
+    let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(tokio::time::sleep));
+    let len = |results: Result<Vec<String>, _>| results.map_or(0, |values| values.len());
+    let len_all = |results: Result<Vec<String>, Vec<_>>| results.map_or(0, |values| values.len());
+    match pattern {
+        Pattern::OrderedTryJoinAll => len(alt::ordered_try_join_all(work(jobs)).await),
+        Pattern::OrderedFuturesOrdered => len(alt::ordered_futures_ordered(work(jobs)).await),
+        Pattern::OrderedInTask => len(alternatives::ordered_in_task(work(jobs)).await),
+        Pattern::CompletedChannel => {
+            ok_count(&alt::completed_channel(work(jobs), async |_, _| {}).await)
+        }
+        Pattern::CompletedInTask => {
+            ok_count(&as_completed_tokio::as_completed_unspawned(work(jobs), async |_, _| {}).await)
+        }
+        Pattern::FirstErrorFuturesUnordered => {
+            len_all(alt::first_error_futures_unordered(work(jobs)).await)
+        }
+        Pattern::OrderedJoinQueue => len(alt::ordered_join_queue(work(jobs)).await),
+        Pattern::OrderedChannel => len(alt::ordered_channel(work(jobs)).await),
+        Pattern::CompletedFuturesUnordered => {
+            ok_count(&alt::completed_futures_unordered(work(jobs), async |_, _| {}).await)
+        }
+        Pattern::CompletedJoinMap => {
+            ok_count(&alt::completed_join_map(work(jobs), async |_, _| {}).await)
+        }
+        Pattern::CompletedJoinAll => ok_count(&alt::completed_join_all(work(jobs)).await),
+        Pattern::FirstErrorTracker => len_all(alt::first_error_tracker(work(jobs)).await),
+        // Not an alternative on this runtime: `measure` refuses it before it gets here.
+        _ => 0,
     }
 }
 
@@ -302,6 +345,32 @@ async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
         }
         Pattern::Queue => queue_on_async_std(jobs, None).await,
         Pattern::QueueBounded => queue_on_async_std(jobs, Some(QUEUE_MAXSIZE)).await,
+        _ => alternative_on_async_std(pattern, jobs).await,
+    }
+}
+
+/// An alternative primitive on async-std ([`crate::alternatives`]), on the jobs as the patterns
+/// take them; returns how many jobs succeeded.
+async fn alternative_on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
+    use crate::alternatives::{self, async_std as alt};
+    let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(async_std::task::sleep));
+    let len = |results: Result<Vec<String>, _>| results.map_or(0, |values| values.len());
+    let len_all = |results: Result<Vec<String>, Vec<_>>| results.map_or(0, |values| values.len());
+    match pattern {
+        Pattern::OrderedTryJoinAll => len(alt::ordered_try_join_all(work(jobs)).await),
+        Pattern::OrderedFuturesOrdered => len(alt::ordered_futures_ordered(work(jobs)).await),
+        Pattern::OrderedInTask => len(alternatives::ordered_in_task(work(jobs)).await),
+        Pattern::CompletedChannel => {
+            ok_count(&alt::completed_channel(work(jobs), async |_, _| {}).await)
+        }
+        Pattern::CompletedInTask => ok_count(
+            &as_completed_async_std::as_completed_unspawned(work(jobs), async |_, _| {}).await,
+        ),
+        Pattern::FirstErrorFuturesUnordered => {
+            len_all(alt::first_error_futures_unordered(work(jobs)).await)
+        }
+        // Not an alternative on this runtime: `measure` refuses it before it gets here.
+        _ => 0,
     }
 }
 
@@ -388,6 +457,32 @@ async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
         }
         Pattern::Queue => queue_on_smol(jobs, None).await,
         Pattern::QueueBounded => queue_on_smol(jobs, Some(QUEUE_MAXSIZE)).await,
+        _ => alternative_on_smol(pattern, jobs).await,
+    }
+}
+
+/// An alternative primitive on smol ([`crate::alternatives`]), on the jobs as the patterns
+/// take them; returns how many jobs succeeded.
+async fn alternative_on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
+    use crate::alternatives::{self, smol as alt};
+    let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(smol::Timer::after));
+    let len = |results: Result<Vec<String>, _>| results.map_or(0, |values| values.len());
+    let len_all = |results: Result<Vec<String>, Vec<_>>| results.map_or(0, |values| values.len());
+    match pattern {
+        Pattern::OrderedTryJoinAll => len(alt::ordered_try_join_all(work(jobs)).await),
+        Pattern::OrderedFuturesOrdered => len(alt::ordered_futures_ordered(work(jobs)).await),
+        Pattern::OrderedInTask => len(alternatives::ordered_in_task(work(jobs)).await),
+        Pattern::CompletedChannel => {
+            ok_count(&alt::completed_channel(work(jobs), async |_, _| {}).await)
+        }
+        Pattern::CompletedInTask => {
+            ok_count(&as_completed_smol::as_completed_unspawned(work(jobs), async |_, _| {}).await)
+        }
+        Pattern::FirstErrorFuturesUnordered => {
+            len_all(alt::first_error_futures_unordered(work(jobs)).await)
+        }
+        // Not an alternative on this runtime: `measure` refuses it before it gets here.
+        _ => 0,
     }
 }
 
