@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p bench             # the quick run: N = 1 000 to 100 000, a minute or two
-//! cargo run --release -p bench -- --full   # every N, up to 1 000 000: about 25 minutes
+//! cargo run --release -p bench -- --full   # every N, up to 1 000 000: about 45 minutes
 //! cargo run --release -p bench -- --pattern queue --pattern queue-bounded
 //!                                          # those and the floor only; the table, no page
 //! ```

@@ -32,7 +32,7 @@ const BINARY_JOBS: [usize; 2] = [10_000, 100_000];
 // Each bool is a flag of the command line, which clap fills in.
 #[allow(clippy::struct_excessive_bools)]
 struct Cli {
-    /// Every N up to 1 000 000 (about 25 minutes on 2 cores).
+    /// Every N up to 1 000 000 (about 45 minutes on 2 cores).
     #[arg(long)]
     full: bool,
     /// Runs per Rust measurement (default: 3).
