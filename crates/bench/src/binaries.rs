@@ -19,7 +19,7 @@ use std::process::Command;
 
 use contract::timing::{self, Sink};
 
-use crate::report::Stat;
+use crate::report::{Stat, short_count};
 
 /// The cost (a run's time less a run of one job's) below which a cost counts as this many
 /// seconds in a ratio: below it, a run's cost is mostly the noise of starting a process
@@ -30,16 +30,6 @@ pub const MIN_COST: f64 = 0.01;
 /// ratio of the numbers of jobs (20 for 10 000 and 100 000), far below the 100 of a
 /// quadratic path, far above the noise of a loaded machine.
 pub const SLACK: f64 = 2.0;
-
-/// The environment variables that change how many threads a runtime or its blocking pool
-/// runs: removed from every run, so that the examples run as they do by default.
-const THREAD_VARIABLES: [&str; 5] = [
-    "TOKIO_WORKER_THREADS",
-    "ASYNC_STD_THREAD_COUNT",
-    "ASYNC_GLOBAL_EXECUTOR_THREADS",
-    "SMOL_THREADS",
-    "BLOCKING_MAX_THREADS",
-];
 
 /// An example's output: the human one, or the contract's JSON report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -177,7 +167,7 @@ fn command(step: &Step) -> Command {
     let mut args = vec!["--scenario", step.scenario.as_str()];
     args.extend(step.config.output.flags());
     let mut command = timing::command(&step.config.pattern, &step.config.runtime, &args, step.jobs);
-    for variable in THREAD_VARIABLES {
+    for variable in crate::THREAD_VARIABLES {
         command.env_remove(variable);
     }
     command
@@ -442,15 +432,6 @@ fn ratio(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |r| format!("{r:.1}"))
 }
 
-/// `10k`, `100k`, `1M`; other numbers as they are.
-fn short_count(n: usize) -> String {
-    match n {
-        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
-        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
-        n => n.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,7 +651,7 @@ mod tests {
             .filter(|(_, value)| value.is_none())
             .map(|(name, _)| name.to_string_lossy().into_owned())
             .collect();
-        for variable in THREAD_VARIABLES {
+        for variable in crate::THREAD_VARIABLES {
             assert!(removed.iter().any(|r| r == variable), "{variable}");
         }
     }

@@ -196,7 +196,7 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
         let page = docs.join("benchmarks.md");
         std::fs::write(&page, results.to_markdown())?;
         eprintln!("wrote {}", page.display());
-        if results.samples.keys().any(|k| k.pattern.is_alternative()) {
+        if results.alternatives_measured() {
             let chart = docs.join(bench::report::PRIMITIVES_CHART);
             std::fs::write(&chart, results.primitives_svg())?;
             eprintln!("wrote {}", chart.display());
@@ -442,12 +442,7 @@ fn event_loop(contender: Contender) -> &'static str {
 /// defaults (or `SMOL_THREADS` set to the number of cores).
 fn self_command(contender: Contender) -> anyhow::Result<Command> {
     let mut command = Command::new(std::env::current_exe()?);
-    for var in [
-        "SMOL_THREADS",
-        "TOKIO_WORKER_THREADS",
-        "ASYNC_STD_THREAD_COUNT",
-        "ASYNC_GLOBAL_EXECUTOR_THREADS",
-    ] {
+    for var in bench::THREAD_VARIABLES {
         command.env_remove(var);
     }
     if contender == Contender::SmolThreads {

@@ -186,9 +186,7 @@ async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
             .await
             .results
             .len(),
-        Pattern::TaskGroup => task_group_tokio::task_group(work(jobs))
-            .await
-            .map_or(0, |results| results.len()),
+        Pattern::TaskGroup => values(task_group_tokio::task_group(work(jobs)).await),
         Pattern::Wait => {
             let mut tasks = wait_tokio::spawn_all(work(jobs));
             let when = wait_tokio::ReturnWhen::AllCompleted;
@@ -196,9 +194,7 @@ async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
             wait_tokio::cancel(tasks).await;
             ok_count(&done)
         }
-        Pattern::Gather => gather_tokio::gather(work(jobs))
-            .await
-            .map_or(0, |results| results.len()),
+        Pattern::Gather => values(gather_tokio::gather(work(jobs)).await),
         Pattern::AsCompleted => {
             let received = as_completed_tokio::as_completed(work(jobs), async |_, _| {}).await;
             ok_count(&received)
@@ -209,9 +205,7 @@ async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
         }
         Pattern::ToThread => {
             let works = jobs.into_iter().map(|job| move || job.run_blocking());
-            blocking_tokio::gather(works)
-                .await
-                .map_or(0, |values| values.len())
+            values(blocking_tokio::gather(works).await)
         }
         Pattern::Queue => queue_on_tokio(jobs, None).await,
         Pattern::QueueBounded => queue_on_tokio(jobs, Some(QUEUE_MAXSIZE)).await,
@@ -224,12 +218,10 @@ async fn on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
 async fn alternative_on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
     use crate::alternatives::{self, tokio as alt};
     let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(tokio::time::sleep));
-    let len = |results: Result<Vec<String>, _>| results.map_or(0, |values| values.len());
-    let len_all = |results: Result<Vec<String>, Vec<_>>| results.map_or(0, |values| values.len());
     match pattern {
-        Pattern::OrderedTryJoinAll => len(alt::ordered_try_join_all(work(jobs)).await),
-        Pattern::OrderedFuturesOrdered => len(alt::ordered_futures_ordered(work(jobs)).await),
-        Pattern::OrderedInTask => len(alternatives::ordered_in_task(work(jobs)).await),
+        Pattern::OrderedTryJoinAll => values(alt::ordered_try_join_all(work(jobs)).await),
+        Pattern::OrderedFuturesOrdered => values(alt::ordered_futures_ordered(work(jobs)).await),
+        Pattern::OrderedInTask => values(alternatives::ordered_in_task(work(jobs)).await),
         Pattern::CompletedChannel => {
             ok_count(&alt::completed_channel(work(jobs), async |_, _| {}).await)
         }
@@ -237,10 +229,10 @@ async fn alternative_on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
             ok_count(&as_completed_tokio::as_completed_unspawned(work(jobs), async |_, _| {}).await)
         }
         Pattern::FirstErrorFuturesUnordered => {
-            len_all(alt::first_error_futures_unordered(work(jobs)).await)
+            values(alt::first_error_futures_unordered(work(jobs)).await)
         }
-        Pattern::OrderedJoinQueue => len(alt::ordered_join_queue(work(jobs)).await),
-        Pattern::OrderedChannel => len(alt::ordered_channel(work(jobs)).await),
+        Pattern::OrderedJoinQueue => values(alt::ordered_join_queue(work(jobs)).await),
+        Pattern::OrderedChannel => values(alt::ordered_channel(work(jobs)).await),
         Pattern::CompletedFuturesUnordered => {
             ok_count(&alt::completed_futures_unordered(work(jobs), async |_, _| {}).await)
         }
@@ -248,7 +240,7 @@ async fn alternative_on_tokio(pattern: Pattern, jobs: Vec<Job>) -> usize {
             ok_count(&alt::completed_join_map(work(jobs), async |_, _| {}).await)
         }
         Pattern::CompletedJoinAll => ok_count(&alt::completed_join_all(work(jobs)).await),
-        Pattern::FirstErrorTracker => len_all(alt::first_error_tracker(work(jobs)).await),
+        Pattern::FirstErrorTracker => values(alt::first_error_tracker(work(jobs)).await),
         // Not an alternative on this runtime: `measure` refuses it before it gets here.
         _ => 0,
     }
@@ -316,9 +308,7 @@ async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
             .await
             .results
             .len(),
-        Pattern::TaskGroup => task_group_async_std::task_group(work(jobs))
-            .await
-            .map_or(0, |results| results.len()),
+        Pattern::TaskGroup => values(task_group_async_std::task_group(work(jobs)).await),
         Pattern::Wait => {
             let mut tasks = wait_async_std::spawn_all(work(jobs));
             let when = wait_async_std::ReturnWhen::AllCompleted;
@@ -326,9 +316,7 @@ async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
             wait_async_std::cancel(tasks).await;
             ok_count(&done)
         }
-        Pattern::Gather => gather_async_std::gather(work(jobs))
-            .await
-            .map_or(0, |results| results.len()),
+        Pattern::Gather => values(gather_async_std::gather(work(jobs)).await),
         Pattern::AsCompleted => {
             let received = as_completed_async_std::as_completed(work(jobs), async |_, _| {}).await;
             ok_count(&received)
@@ -339,9 +327,7 @@ async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
         }
         Pattern::ToThread => {
             let works = jobs.into_iter().map(|job| move || job.run_blocking());
-            blocking_async_std::gather(works)
-                .await
-                .map_or(0, |values| values.len())
+            values(blocking_async_std::gather(works).await)
         }
         Pattern::Queue => queue_on_async_std(jobs, None).await,
         Pattern::QueueBounded => queue_on_async_std(jobs, Some(QUEUE_MAXSIZE)).await,
@@ -354,12 +340,10 @@ async fn on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
 async fn alternative_on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
     use crate::alternatives::{self, async_std as alt};
     let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(async_std::task::sleep));
-    let len = |results: Result<Vec<String>, _>| results.map_or(0, |values| values.len());
-    let len_all = |results: Result<Vec<String>, Vec<_>>| results.map_or(0, |values| values.len());
     match pattern {
-        Pattern::OrderedTryJoinAll => len(alt::ordered_try_join_all(work(jobs)).await),
-        Pattern::OrderedFuturesOrdered => len(alt::ordered_futures_ordered(work(jobs)).await),
-        Pattern::OrderedInTask => len(alternatives::ordered_in_task(work(jobs)).await),
+        Pattern::OrderedTryJoinAll => values(alt::ordered_try_join_all(work(jobs)).await),
+        Pattern::OrderedFuturesOrdered => values(alt::ordered_futures_ordered(work(jobs)).await),
+        Pattern::OrderedInTask => values(alternatives::ordered_in_task(work(jobs)).await),
         Pattern::CompletedChannel => {
             ok_count(&alt::completed_channel(work(jobs), async |_, _| {}).await)
         }
@@ -367,7 +351,7 @@ async fn alternative_on_async_std(pattern: Pattern, jobs: Vec<Job>) -> usize {
             &as_completed_async_std::as_completed_unspawned(work(jobs), async |_, _| {}).await,
         ),
         Pattern::FirstErrorFuturesUnordered => {
-            len_all(alt::first_error_futures_unordered(work(jobs)).await)
+            values(alt::first_error_futures_unordered(work(jobs)).await)
         }
         // Not an alternative on this runtime: `measure` refuses it before it gets here.
         _ => 0,
@@ -428,9 +412,7 @@ async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
             .await
             .results
             .len(),
-        Pattern::TaskGroup => task_group_smol::task_group(work(jobs))
-            .await
-            .map_or(0, |results| results.len()),
+        Pattern::TaskGroup => values(task_group_smol::task_group(work(jobs)).await),
         Pattern::Wait => {
             let mut tasks = wait_smol::spawn_all(work(jobs));
             let when = wait_smol::ReturnWhen::AllCompleted;
@@ -438,9 +420,7 @@ async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
             wait_smol::cancel(tasks).await;
             ok_count(&done)
         }
-        Pattern::Gather => gather_smol::gather(work(jobs))
-            .await
-            .map_or(0, |results| results.len()),
+        Pattern::Gather => values(gather_smol::gather(work(jobs)).await),
         Pattern::AsCompleted => {
             let received = as_completed_smol::as_completed(work(jobs), async |_, _| {}).await;
             ok_count(&received)
@@ -451,9 +431,7 @@ async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
         }
         Pattern::ToThread => {
             let works = jobs.into_iter().map(|job| move || job.run_blocking());
-            blocking_smol::gather(works)
-                .await
-                .map_or(0, |values| values.len())
+            values(blocking_smol::gather(works).await)
         }
         Pattern::Queue => queue_on_smol(jobs, None).await,
         Pattern::QueueBounded => queue_on_smol(jobs, Some(QUEUE_MAXSIZE)).await,
@@ -466,12 +444,10 @@ async fn on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
 async fn alternative_on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
     use crate::alternatives::{self, smol as alt};
     let work = |jobs: Vec<Job>| jobs.into_iter().map(|job| job.run(smol::Timer::after));
-    let len = |results: Result<Vec<String>, _>| results.map_or(0, |values| values.len());
-    let len_all = |results: Result<Vec<String>, Vec<_>>| results.map_or(0, |values| values.len());
     match pattern {
-        Pattern::OrderedTryJoinAll => len(alt::ordered_try_join_all(work(jobs)).await),
-        Pattern::OrderedFuturesOrdered => len(alt::ordered_futures_ordered(work(jobs)).await),
-        Pattern::OrderedInTask => len(alternatives::ordered_in_task(work(jobs)).await),
+        Pattern::OrderedTryJoinAll => values(alt::ordered_try_join_all(work(jobs)).await),
+        Pattern::OrderedFuturesOrdered => values(alt::ordered_futures_ordered(work(jobs)).await),
+        Pattern::OrderedInTask => values(alternatives::ordered_in_task(work(jobs)).await),
         Pattern::CompletedChannel => {
             ok_count(&alt::completed_channel(work(jobs), async |_, _| {}).await)
         }
@@ -479,7 +455,7 @@ async fn alternative_on_smol(pattern: Pattern, jobs: Vec<Job>) -> usize {
             ok_count(&as_completed_smol::as_completed_unspawned(work(jobs), async |_, _| {}).await)
         }
         Pattern::FirstErrorFuturesUnordered => {
-            len_all(alt::first_error_futures_unordered(work(jobs)).await)
+            values(alt::first_error_futures_unordered(work(jobs)).await)
         }
         // Not an alternative on this runtime: `measure` refuses it before it gets here.
         _ => 0,
@@ -521,6 +497,11 @@ async fn queue_on_smol(jobs: Vec<Job>, maxsize: Option<usize>) -> usize {
         }
     };
     done.iter().filter(|result| result.is_ok()).count()
+}
+
+/// How many values a call that returns every job's value, or its error(s), returned.
+fn values<T, E>(results: Result<Vec<T>, E>) -> usize {
+    results.map_or(0, |values| values.len())
 }
 
 /// How many of the received `(job, result)` pairs are results, not errors.

@@ -1443,8 +1443,8 @@ fn group(n: usize) -> String {
     out
 }
 
-/// `1k`, `10k`, `100k`, `1M`.
-fn short_count(n: usize) -> String {
+/// `1k`, `10k`, `100k`, `1M`; other numbers as they are.
+pub(crate) fn short_count(n: usize) -> String {
     match n {
         n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
         n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),

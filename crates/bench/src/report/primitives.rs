@@ -105,8 +105,8 @@ impl Results {
             .collect()
     }
 
-    /// Whether any alternative was measured.
-    fn alternatives_measured(&self) -> bool {
+    /// Whether any alternative was measured (else there is no section, chart or target).
+    pub fn alternatives_measured(&self) -> bool {
         self.samples.keys().any(|k| k.pattern.is_alternative())
     }
 
@@ -215,6 +215,11 @@ impl Results {
         }
         let floor = short_count(self.floor_jobs());
         for semantic in Semantic::ALL {
+            // A run of some patterns (`--pattern`) leaves other semantics without rows.
+            let measured = |runtime| !self.primitive_rows(semantic, runtime).is_empty();
+            if !Runtime::ALL.into_iter().any(measured) {
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "\nWhich primitive? {}: overhead per job in ns (median)",
@@ -229,10 +234,7 @@ impl Results {
                 let rows = self.primitive_rows(semantic, runtime);
                 let fastest = self.fastest(&rows, runtime);
                 for pattern in rows {
-                    let mut name = pattern.primitive(runtime).replace('`', "");
-                    if !pattern.is_alternative() {
-                        let _ = write!(name, " ({})", pattern.as_str());
-                    }
+                    let name = plain_name(pattern, runtime);
                     let _ = write!(out, "{:<10} {name:<44}", runtime.as_str());
                     for &delay in &self.delays_ms {
                         let cost = self.median_at_floor(pattern, runtime, delay);
@@ -381,7 +383,7 @@ impl Results {
                 let costs: Vec<(Pattern, f64)> = self
                     .primitive_rows(semantic, runtime)
                     .into_iter()
-                    .filter_map(|p| Some((p, self.median_at_floor(p, runtime, 0)?)))
+                    .filter_map(|p| Some((p, self.median_at_floor(p, runtime, JUDGED_DELAY_MS)?)))
                     .collect();
                 if !costs.is_empty() {
                     rows.push((semantic, runtime, costs));
@@ -434,17 +436,14 @@ impl Results {
                 } else {
                     "bold"
                 };
-                let mut label = format!("{}: {}", runtime.as_str(), pattern.primitive(runtime));
-                if !pattern.is_alternative() {
-                    let _ = write!(label, " ({})", pattern.as_str());
-                }
+                let label = format!("{}: {}", runtime.as_str(), plain_name(pattern, runtime));
                 let width = cost / most * BAR;
                 let _ = writeln!(
                     svg,
                     r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-weight="{weight}">{}</text><rect x="{LABEL:.1}" y="{:.1}" width="{width:.1}" height="{:.1}" fill="{colour}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
                     LABEL - 6.0,
                     y - 4.0,
-                    xml(&label.replace('`', "")),
+                    xml(&label),
                     y - ROW + 4.0,
                     ROW - 5.0,
                     LABEL + width + 4.0,
@@ -455,6 +454,17 @@ impl Results {
         }
         svg.push_str("</svg>\n");
         svg
+    }
+}
+
+/// A row's name without Markdown, for the terminal and the chart: the primitive, and for
+/// an example its pattern, as `JoinSet (gather)`.
+fn plain_name(pattern: Pattern, runtime: Runtime) -> String {
+    let primitive = pattern.primitive(runtime).replace('`', "");
+    if pattern.is_alternative() {
+        primitive
+    } else {
+        format!("{primitive} ({})", pattern.as_str())
     }
 }
 
