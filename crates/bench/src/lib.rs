@@ -159,13 +159,7 @@ impl Semantic {
 /// The environment variables that change how many threads a runtime or its blocking pool
 /// runs: removed from every measuring process and every example binary the bench runs, so
 /// that each runs as it does by default (smol's `SMOL_THREADS` contender sets its own).
-pub const THREAD_VARIABLES: [&str; 5] = [
-    "TOKIO_WORKER_THREADS",
-    "ASYNC_STD_THREAD_COUNT",
-    "ASYNC_GLOBAL_EXECUTOR_THREADS",
-    "SMOL_THREADS",
-    "BLOCKING_MAX_THREADS",
-];
+pub use contract::THREAD_VARIABLES;
 
 /// The most jobs `to-thread` is measured with, even with `--full`: CPython's
 /// `asyncio.to_thread` costs about 0.1 ms and 4 KiB per job, so a million jobs would take

@@ -12,9 +12,21 @@ use std::sync::OnceLock;
 
 use shared::{EventKind, JobState, Outcome, Received, Report};
 
+pub mod book_outputs;
 pub mod copy_it;
 pub mod oracle;
 pub mod timing;
+
+/// The environment variables that change how many threads a runtime or its blocking pool
+/// runs. The bench and the book's sample outputs remove them from the programs they run, so
+/// that each runs as it does by default.
+pub const THREAD_VARIABLES: [&str; 5] = [
+    "TOKIO_WORKER_THREADS",
+    "ASYNC_STD_THREAD_COUNT",
+    "ASYNC_GLOBAL_EXECUTOR_THREADS",
+    "SMOL_THREADS",
+    "BLOCKING_MAX_THREADS",
+];
 
 /// The runtimes every pattern is written for, in the order the docs list them.
 pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
