@@ -226,6 +226,17 @@ its end (green: finished, red: failed, purple: panicked, grey: cancelled), the p
 delay a cancellation took away drawn faint, the cleanup steps marked, and a dashed line \
 where the pattern returned.
 
+Tasks awaited one by one in the order they were created (`manual-await --fail 1`, on the \
+tutorial's jobs of 2, 1 and 3 s): B fails at 1 s, but the caller, still awaiting A, sees \
+the failure only at 2 s, and then cancels C:
+
+![manual-await: B fails at 1 s, seen at 2 s when A is done; C is cancelled then](img/compare-manual-await.svg)
+
+`async with asyncio.TaskGroup()` (`task-group --fail 2`, jobs of 3, 1, 2 and 4 s): B \
+finishes at 1 s; C fails at 2 s, and the group cancels A and D, still running, at once:
+
+![task-group: B finishes at 1 s; C fails at 2 s, and A and D are cancelled then](img/compare-task-group.svg)
+
 `asyncio.gather` on the tutorial's jobs (2, 1 and 3 s) takes the longest delay, 3 s, on \
 every runtime:
 
@@ -241,10 +252,26 @@ sleep):
 
 ![first-completed: B finishes at 1 s, A and C are cancelled then](img/compare-wait-first-completed.svg)
 
+`for t in asyncio.as_completed(tasks)` on jobs of 3, 1 and 2 s: the caller takes each \
+result as its job ends, B's at 1 s, C's at 2 s, A's at 3 s:
+
+![as-completed: B, C and A end at 1, 2 and 3 s, each received then](img/compare-as-completed.svg)
+
+`asyncio.wait_for(asyncio.gather(...), 3)` (`timeout --scenario gather`, jobs of 1, 2 and \
+5 s): A and B finish, the deadline fires at 3 s and cancels C, and the caller gets the \
+timeout and none of the results:
+
+![timeout: A and B finish at 1 and 2 s; C is cancelled at the 3 s deadline](img/compare-timeout.svg)
+
 Cooperative cancellation with an async cleanup (`cancel-cleanup --scenario cleanup`): \
 cancelled at 1 s, the job runs a 0.5 s cleanup, then its finally-step:
 
 ![cleanup: the cleanup runs from 1 to 1.5 s, then finally and cancelled](img/compare-cancel-cleanup.svg)
+
+The tutorial's scraper (`scraper`): ten pages of 0.5 to 2.5 s fetched at once under a 3 s \
+deadline, each shown as it lands; the last lands at 2.3 s, before the deadline:
+
+![scraper: ten pages fetched at once, the last done at 2.3 s, within the 3 s deadline](img/compare-scraper.svg)
 
 `time.sleep` inside a coroutine (`blocking --scenario blocked`): job A blocks its thread for \
 1 s. On asyncio and on smol's one-thread executor, B and C cannot even start until A is \
@@ -269,10 +296,15 @@ all:
 Redraw them with:
 
 ```text
+cargo run -p compare -- manual-await --delays 2,1,3 --fail 1 --svg docs/img/compare-manual-await.svg
+cargo run -p compare -- task-group --delays 3,1,2,4 --fail 2 --svg docs/img/compare-task-group.svg
 cargo run -p compare -- gather --delays 2,1,3 --svg docs/img/compare-gather.svg
 cargo run -p compare -- gather --scenario sequential --delays 2,1,3 --svg docs/img/compare-gather-sequential.svg
 cargo run -p compare -- wait --scenario first-completed --delays 2,1,3 --svg docs/img/compare-wait-first-completed.svg
+cargo run -p compare -- as-completed --svg docs/img/compare-as-completed.svg
+cargo run -p compare -- timeout --scenario gather --svg docs/img/compare-timeout.svg
 cargo run -p compare -- cancel-cleanup --scenario cleanup --delays 2 --cancel-after 1 --cleanup 0.5 --svg docs/img/compare-cancel-cleanup.svg
+cargo run -p compare -- scraper --svg docs/img/compare-scraper.svg
 cargo run -p compare -- blocking --scenario blocked --svg docs/img/compare-blocking-blocked.svg
 cargo run -p compare -- shutdown --scenario grace --delays 0.5,2,3 --svg docs/img/compare-shutdown-grace.svg
 cargo run -p compare -- queue --scenario bounded --svg docs/img/compare-queue-bounded.svg
