@@ -17,6 +17,10 @@ docs/contract.md); unlike the examples it trusts its input: it is a test oracle,
 teaching example. (It refuses a queue of no workers or no room as the examples do: asyncio
 would wait forever on the one, and read the other as unbounded.) A Rust panic (`--panic`)
 is played by an exception whose message says `job i panicked`.
+
+Each pattern's function sits between `# ANCHOR: <pattern>` and `# ANCHOR_END: <pattern>`
+lines: the book's chapter of that pattern shows it from there, so that the Python the book
+shows is the Python the tests run.
 """
 
 import argparse
@@ -149,6 +153,7 @@ class Run:
         return sorted(indices, key=lambda i: ends.get(i, len(self.log.events)))
 
 
+# ANCHOR: manual-await
 async def manual_await(run):
     n = len(run.args.delays)
     if run.args.scenario == "handle":
@@ -169,8 +174,10 @@ async def manual_await(run):
             run.received(i, await task)
     except JobError as err:
         run.raised([err])
+# ANCHOR_END: manual-await
 
 
+# ANCHOR: task-group
 async def task_group(run):
     try:
         async with asyncio.TaskGroup() as group:
@@ -179,8 +186,10 @@ async def task_group(run):
             run.received(i, task.result())
     except* JobError as group:
         run.raised(group.exceptions)
+# ANCHOR_END: task-group
 
 
+# ANCHOR: gather
 async def gather(run):
     scenario = run.args.scenario
     if scenario == "default":
@@ -208,8 +217,10 @@ async def gather(run):
         finally:
             for coro in coros:
                 coro.close()  # the ones never awaited never start
+# ANCHOR_END: gather
 
 
+# ANCHOR: wait
 async def wait(run):
     tasks = [asyncio.create_task(run.job(i)) for i in range(len(run.args.delays))]
     when = {
@@ -224,8 +235,10 @@ async def wait(run):
     for i in run.completion_order([index[t] for t in done]):
         run.received_task(i, tasks[i])
     run.report["pending"] = sorted(index[t] for t in pending)
+# ANCHOR_END: wait
 
 
+# ANCHOR: as-completed
 async def as_completed(run):
     tasks = [asyncio.create_task(run.job(i)) for i in range(len(run.args.delays))]
     for coro in asyncio.as_completed(tasks):
@@ -234,8 +247,10 @@ async def as_completed(run):
             run.received(int(value.split()[1]), value)
         except JobError as err:
             run.received(err.job, error=err)
+# ANCHOR_END: as-completed
 
 
+# ANCHOR: timeout
 async def timeout(run):
     scenario = run.args.scenario
     try:
@@ -253,8 +268,10 @@ async def timeout(run):
         run.report["outcome"] = "timeout"
     except JobError as err:
         run.raised([err])
+# ANCHOR_END: timeout
 
 
+# ANCHOR: cancel-cleanup
 async def cancel_cleanup(run):
     scenario = run.args.scenario
 
@@ -292,8 +309,10 @@ async def cancel_cleanup(run):
         run.report["outcome"] = "cancelled"
     except JobError as err:
         run.raised([err])
+# ANCHOR_END: cancel-cleanup
 
 
+# ANCHOR: scraper
 async def scraper(run):
     tasks = [asyncio.create_task(run.job(i)) for i in range(len(run.args.delays))]
     if run.args.scenario == "tutorial":
@@ -320,8 +339,10 @@ async def scraper(run):
     except TimeoutError:
         run.report["outcome"] = "timeout"
     run.report["pending"] = [i for i, task in enumerate(tasks) if not task.done()]
+# ANCHOR_END: scraper
 
 
+# ANCHOR: blocking
 async def blocking(run):
     n = len(run.args.delays)
     scenario = run.args.scenario
@@ -348,8 +369,10 @@ async def blocking(run):
         run.report["outcome"] = "timeout"
     except JobError as err:
         run.raised([err])
+# ANCHOR_END: blocking
 
 
+# ANCHOR: shutdown
 async def shutdown(run):
     """asyncio.run(main()) interrupted by Ctrl-C. On the first SIGINT, asyncio.run cancels
     the main task: main asks every job still running to stop, each runs its async cleanup and
@@ -418,8 +441,10 @@ async def shutdown(run):
     # Every job ended before the signal: none comes now.
     if interrupter is not None:
         interrupter.cancel()
+# ANCHOR_END: shutdown
 
 
+# ANCHOR: queue
 async def queue(run):
     """asyncio's queue documentation, adapted to the jobs: workers looping on
     `await queue.get()`, each job's result (or its error) kept as it ends. In `workers` every
@@ -448,6 +473,7 @@ async def queue(run):
     for w in workers:
         w.cancel()  # idle in queue.get(), forever
     await asyncio.gather(*workers, return_exceptions=True)
+# ANCHOR_END: queue
 
 
 def default_executor_size():
