@@ -6,7 +6,6 @@
 //! of events and every disagreement left is a real one.
 
 use std::fmt::Write as _;
-use std::sync::Mutex;
 
 use crate::{Case, Comparison};
 
@@ -185,35 +184,15 @@ pub fn cases() -> Vec<Case> {
 /// calls `progress` after each. The comparisons come back in the order of `cases`. Build
 /// the binaries first ([`crate::build`]).
 pub fn run(
-    cases: Vec<Case>,
+    cases: &[Case],
     parallel: usize,
     progress: &(dyn Fn(&Comparison) + Sync),
 ) -> Vec<Comparison> {
-    let queue = Mutex::new(cases.into_iter().enumerate());
-    let done = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..parallel.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let next = queue
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .next();
-                    let Some((index, case)) = next else { break };
-                    let comparison = run_case(&case);
-                    progress(&comparison);
-                    done.lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((index, comparison));
-                }
-            });
-        }
-    });
-    let mut done = done
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, c)| c).collect()
+    contract::each(cases, parallel, |case| {
+        let comparison = run_case(case);
+        progress(&comparison);
+        comparison
+    })
 }
 
 /// The pictures of the page: drawn by `compare ... --svg`, with the commands that redraw

@@ -143,7 +143,7 @@ fn run_all(out: Option<PathBuf>) -> ExitCode {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let comparisons = all::run(cases, 6, &|done: &Comparison| {
+    let comparisons = all::run(&cases, 6, &|done: &Comparison| {
         bar.set_message(done.case.title());
         bar.inc(1);
     });

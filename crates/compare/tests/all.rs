@@ -13,7 +13,7 @@ fn every_pattern_and_scenario_agrees_or_the_difference_is_documented() {
     let cases = all::cases();
     let patterns: Vec<&str> = cases.iter().map(|c| c.pattern.as_str()).collect();
     compare::build(&patterns).expect("the examples build");
-    let comparisons = all::run(cases.clone(), 8, &|_| {});
+    let comparisons = all::run(&cases, 8, &|_| {});
     assert_eq!(comparisons.len(), cases.len());
 
     let problems: Vec<String> = comparisons

@@ -28,6 +28,36 @@ pub const THREAD_VARIABLES: [&str; 5] = [
     "BLOCKING_MAX_THREADS",
 ];
 
+/// `f` of each item, `parallel` items at a time on threads of their own, the results in the
+/// order of the items: the runners here (the book's outputs, the compare runner) run
+/// programs that mostly wait, so several at once take less time than one after another.
+pub fn each<T: Sync, R: Send>(items: &[T], parallel: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let queue = std::sync::Mutex::new(items.iter().enumerate());
+    let done = std::sync::Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .next();
+                    let Some((index, item)) = next else { break };
+                    let result = f(item);
+                    done.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((index, result));
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
 /// The runtimes every pattern is written for, in the order the docs list them.
 pub const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
 

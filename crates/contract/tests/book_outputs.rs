@@ -42,7 +42,7 @@ fn every_sample_output_agrees_with_a_fresh_run() {
         .partition(Result::is_ok);
     let mut failures: Vec<String> = unreadable.into_iter().filter_map(Result::err).collect();
     let samples: Vec<Sample> = samples.into_iter().filter_map(Result::ok).collect();
-    let results = book_outputs::each(&samples, PARALLEL, |sample| {
+    let results = contract::each(&samples, PARALLEL, |sample| {
         book_outputs::check(sample, &examples)
     });
     for (sample, result) in samples.iter().zip(results) {
@@ -86,7 +86,7 @@ fn write_every_sample(examples: &[(String, String)]) {
             jobs.push((path, run));
         }
     }
-    let results = book_outputs::each(&jobs, PARALLEL, |(path, run)| {
+    let results = contract::each(&jobs, PARALLEL, |(path, run)| {
         let run = run.as_ref().map_err(Clone::clone)?;
         book_outputs::write(path, run, examples)?;
         Ok::<_, String>(book_outputs::relative(path))
