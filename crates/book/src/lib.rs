@@ -20,6 +20,13 @@
 //! - `{{#copy-it PATTERN}}`: the pattern's "Copy it" programs, made from the sources by the
 //!   same code as the READMEs' (`contract::copy_it`), one tab per runtime.
 //!
+//! A README or page can also show a code block that lives in a compiled file: the line
+//! `<!-- compiled: PATH:ANCHOR -->` just above its fence says where. The block stays
+//! readable where the file is read on its own (on a repository browser), the book takes its
+//! lines from PATH's anchored region (less their common indentation), and the two must be
+//! the same, or the build fails: so the code a reader sees is code that compiles and is
+//! tested.
+//!
 //! It also **fails the build** where mdBook would not: an `{{#include}}` whose file or anchor
 //! is missing (mdBook includes nothing, silently, for a missing anchor), and a link to a file
 //! that does not exist. The runtime tabs are plain HTML (`<div class="runtimes">`, one
@@ -86,7 +93,8 @@ impl Places {
 pub fn chapter(places: &Places, file: &Path, content: &str) -> Result<String, Vec<String>> {
     let dir = file.parent().unwrap_or(&places.src);
     let mut problems = check_includes(dir, content);
-    let text = rewrite_links(places, dir, dir, content, &mut problems);
+    let text = compiled_blocks(dir, content, &mut problems);
+    let text = rewrite_links(places, dir, dir, &text, &mut problems);
     let text = expand(places, dir, &text, &mut problems);
     if problems.is_empty() {
         Ok(text)
@@ -343,7 +351,94 @@ fn readme(places: &Places, dir: &Path, args: &str) -> Result<String, String> {
             .ok_or_else(|| format!("no `ANCHOR: {anchor}` ... `ANCHOR_END: {anchor}` in {path}"))?,
         None => text,
     };
-    relinked(places, file.parent().unwrap_or(dir), dir, &text)
+    let origin = file.parent().unwrap_or(dir);
+    let mut problems = Vec::new();
+    let text = compiled_blocks(origin, &text, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    relinked(places, origin, dir, &text)
+}
+
+/// The marker that says where a code block's lines are compiled.
+const COMPILED: &str = "<!-- compiled: ";
+
+/// Every code block under a `<!-- compiled: PATH:ANCHOR -->` line, taken from PATH
+/// (relative to `origin`); a block that differs from its source is a problem.
+pub fn compiled_blocks(origin: &Path, text: &str, problems: &mut Vec<String>) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        out.push(lines[i].to_owned());
+        let Some(args) = lines[i]
+            .trim()
+            .strip_prefix(COMPILED)
+            .and_then(|rest| rest.strip_suffix("-->"))
+            .map(str::trim)
+        else {
+            i += 1;
+            continue;
+        };
+        // The fence must follow at once; its body runs to the next closing fence.
+        let fence = lines.get(i + 1).copied().unwrap_or("");
+        let end = lines[i + 2.min(lines.len() - i)..]
+            .iter()
+            .position(|l| l.trim() == "```")
+            .map(|n| n + i + 2);
+        let (true, Some(end)) = (fence.trim_start().starts_with("```"), end) else {
+            problems.push(format!(
+                "{COMPILED}{args} -->: no code block right after it"
+            ));
+            i += 1;
+            continue;
+        };
+        let (path, anchor) = path_and_anchor(args);
+        let source = fs::read_to_string(origin.join(path))
+            .map_err(|err| format!("{COMPILED}{args} -->: cannot read {path}: {err}"))
+            .and_then(|file| {
+                anchor
+                    .and_then(|anchor| anchored(&file, anchor))
+                    .ok_or_else(|| format!("{COMPILED}{args} -->: no such anchor in {path}"))
+            });
+        match source {
+            Ok(source) => {
+                let source = dedent(&source);
+                let shown = lines[i + 2..end].join("\n");
+                if shown.trim_end() != source.trim_end() {
+                    problems.push(format!(
+                        "the code block under {COMPILED}{args} --> differs from its source: \
+                         copy the source's lines into it"
+                    ));
+                }
+                out.push(fence.to_owned());
+                out.push(source.trim_end().to_owned());
+                out.push(lines[end].to_owned());
+            }
+            Err(problem) => {
+                problems.push(problem);
+                out.extend(lines[i + 1..=end].iter().map(|l| (*l).to_owned()));
+            }
+        }
+        i = end + 1;
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    text
+}
+
+/// `text` without the indentation all its non-blank lines share.
+fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    text.lines()
+        .map(|l| l.get(indent..).unwrap_or("").trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `{{#notice PATH}}`: the list after "What to notice:" in the file's `//!` header.
@@ -543,6 +638,40 @@ mod tests {
         );
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("ANCHOR: nope"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_compiled_block_is_taken_from_its_source_and_must_match_it() {
+        let p = places();
+        let dir = p.root.join("crates/gather");
+        let source = anchored(
+            &fs::read_to_string(dir.join("tokio/src/lib.rs")).unwrap(),
+            "copy",
+        )
+        .unwrap();
+        let good = format!(
+            "Before.\n<!-- compiled: tokio/src/lib.rs:copy -->\n```rust\n{}\n```\nAfter.",
+            dedent(&source)
+        );
+        let mut problems = Vec::new();
+        let out = compiled_blocks(&dir, &good, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(out.trim_end(), good);
+        let stale = "<!-- compiled: tokio/src/lib.rs:copy -->\n```rust\nfn old() {}\n```\n";
+        let out = compiled_blocks(&dir, stale, &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            out.contains("pub async fn gather"),
+            "the book shows the source: {out}"
+        );
+        problems.clear();
+        compiled_blocks(
+            &dir,
+            "<!-- compiled: tokio/src/lib.rs:nope -->\n```rust\n```\n",
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(dedent("    a\n\n      b"), "a\n\n  b");
     }
 
     #[test]
