@@ -298,20 +298,8 @@ fn run_into(path: &Path, pattern: &str, runtime: &str, args: &[String]) -> Resul
     let mut child = command
         .spawn()
         .map_err(|err| format!("{who}: cannot start it: {err}"))?;
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > LIMIT => {
-                // Killed, then reaped; if either fails, the process is gone already.
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{who}: still running after {LIMIT:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(err) => return Err(format!("{who}: cannot wait for it: {err}")),
-        }
-    };
+    let status = crate::wait_within(&mut child, Instant::now(), LIMIT, Duration::from_millis(10))
+        .map_err(|err| format!("{who}: {err}"))?;
     let bytes =
         std::fs::read(path).map_err(|err| format!("{who}: cannot read its output: {err}"))?;
     let printed = String::from_utf8_lossy(&bytes).into_owned();

@@ -7,8 +7,9 @@
 //! `cargo build --bins`, so `cargo test -p contract` works on its own.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use shared::{EventKind, JobState, Outcome, Received, Report};
 
@@ -56,6 +57,35 @@ pub fn each<T: Sync, R: Send>(items: &[T], parallel: usize, f: impl Fn(&T) -> R 
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     done.sort_by_key(|(index, _)| *index);
     done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Waits for `child`, started at `start`, looking every `poll`; one still running `limit`
+/// after its start is killed and reaped, and is an error, as is a wait that fails. The
+/// runners of the examples (the timings of scale-check and the bench, the book's outputs)
+/// wait this way, so that a stuck example fails its run instead of hanging it.
+///
+/// # Errors
+///
+/// The child was still running after `limit`, or waiting for it failed, said in words.
+pub fn wait_within(
+    child: &mut Child,
+    start: Instant,
+    limit: Duration,
+    poll: Duration,
+) -> Result<ExitStatus, String> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if start.elapsed() > limit => {
+                // Killed, then reaped; if either fails, the process is gone already.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still running after {limit:?}"));
+            }
+            Ok(None) => std::thread::sleep(poll),
+            Err(err) => return Err(format!("cannot wait for it: {err}")),
+        }
+    }
 }
 
 /// The runtimes every pattern is written for, in the order the docs list them.

@@ -192,19 +192,8 @@ pub fn time(command: &mut Command, pattern: &str, sink: Sink) -> Result<Duration
         .stdout
         .take()
         .map(|mut out| std::thread::spawn(move || io::copy(&mut out, &mut io::sink())));
-    let ended = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok((status, start.elapsed())),
-            Ok(None) if start.elapsed() > LIMIT => {
-                // Killed, then reaped; if either fails, the process is gone already.
-                let _ = child.kill();
-                let _ = child.wait();
-                break Err(format!("still running after {LIMIT:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(1)),
-            Err(err) => break Err(format!("cannot wait for it: {err}")),
-        }
-    };
+    let ended = crate::wait_within(&mut child, start, LIMIT, Duration::from_millis(1))
+        .map(|status| (status, start.elapsed()));
     if let Some(reader) = reader {
         // A read error costs nothing but the rest of the output, which is thrown away.
         let _ = reader.join();
